@@ -1,0 +1,11 @@
+export * from './errors.ts';
+export * from './backend.ts';
+export * from './geometry.ts';
+export * from './registry.ts';
+export { jsBackend } from './js/backend.ts';
+export { conv2dForwardWith, conv2dBackwardDataWith, conv2dBackwardWeightWith } from './js/conv2d.ts';
+import { registerBackend } from './registry.ts';
+import { jsBackend } from './js/backend.ts';
+
+registerBackend('js', () => jsBackend);
+// Loaders for the optional backends register themselves below (wasm/, native/).

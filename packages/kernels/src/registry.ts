@@ -1,0 +1,134 @@
+// The (backend, kernel) registry and backend selection.
+// GROUNDUP_BACKEND=auto|js|wasm|wasm-mt|native|cuda or setBackend(); auto takes the first
+// available backend in autoOrder and says once, on stderr, why it passed over the others.
+import type { Availability, Backend, BackendName, KernelName, Kernels } from './backend.ts';
+import { kernelNames } from './backend.ts';
+import { BackendError } from './errors.ts';
+
+export const autoOrder: readonly BackendName[] = ['cuda', 'native', 'wasm-mt', 'wasm', 'js'];
+const backends = new Map<BackendName, () => Backend>();
+const loaded = new Map<BackendName, Backend>();
+let active: Backend | null = null;
+let requested: BackendName | 'auto' | null = null;
+const said = new Set<string>();
+
+/** Registers a backend by a lazy factory, so that nothing loads until it is asked for. */
+export function registerBackend(name: BackendName, factory: () => Backend): void {
+  backends.set(name, factory);
+  loaded.delete(name);
+  if (active?.name === name) active = null;
+}
+
+export function registeredBackends(): BackendName[] {
+  return autoOrder.filter((n) => backends.has(n));
+}
+
+/** Loads (once) and returns a backend, or null when none is registered under that name. */
+export function findBackend(name: BackendName): Backend | null {
+  let b = loaded.get(name);
+  if (b) return b;
+  const f = backends.get(name);
+  if (!f) return null;
+  try {
+    b = f();
+  } catch (e) {
+    const reason = `failed to load: ${(e as Error).message}`;
+    b = { name, describe: () => reason, available: () => ({ ok: false, reason }), kernels: {} };
+  }
+  loaded.set(name, b);
+  return b;
+}
+
+export function availability(name: BackendName): Availability {
+  const b = findBackend(name);
+  return b ? b.available() : { ok: false, reason: 'not registered' };
+}
+
+function sayOnce(line: string): void {
+  if (said.has(line) || process.env.GROUNDUP_QUIET === '1') return;
+  said.add(line);
+  process.stderr.write(`groundup: ${line}\n`);
+}
+
+function parseName(v: string, where: string): BackendName | 'auto' {
+  const names = ['auto', ...autoOrder];
+  if (!names.includes(v)) throw new BackendError(`${where}: unknown backend '${v}'; choose one of ${names.join(', ')}`);
+  return v as BackendName | 'auto';
+}
+
+function resolve(want: BackendName | 'auto'): Backend {
+  if (want !== 'auto') {
+    const b = findBackend(want);
+    const av = b ? b.available() : ({ ok: false, reason: 'not registered' } as const);
+    if (!b || !av.ok) throw new BackendError(`backend '${want}' is not available: ${av.ok ? '' : av.reason}. Use GROUNDUP_BACKEND=auto to fall back, or run \`pnpm backends\``);
+    return b;
+  }
+  const skipped: string[] = [];
+  for (const name of autoOrder) {
+    const b = findBackend(name);
+    if (!b) continue;
+    const av = b.available();
+    if (av.ok) {
+      if (skipped.length) sayOnce(`using ${name}; ${skipped.join('; ')}`);
+      return b;
+    }
+    skipped.push(`${name} unavailable: ${av.reason}`);
+  }
+  throw new BackendError('no backend is available, not even js: the registry was not initialised');
+}
+
+/** The backend that kernels dispatch to. */
+export function getBackend(): Backend {
+  if (active) return active;
+  if (requested === null) requested = parseName(process.env.GROUNDUP_BACKEND ?? 'auto', 'GROUNDUP_BACKEND');
+  active = resolve(requested);
+  return active;
+}
+
+/** Chooses the backend: a name throws BackendError when unavailable; 'auto' falls back in order. */
+export function setBackend(name: BackendName | 'auto'): Backend {
+  requested = parseName(name, 'setBackend');
+  active = null;
+  return getBackend();
+}
+
+/** The kernel of the active backend, or js's where the active backend does not implement it. */
+export function kernel<K extends KernelName>(name: K): Kernels[K] {
+  const k = getBackend().kernels[name];
+  if (k) return k;
+  const js = findBackend('js')?.kernels[name];
+  if (!js) throw new BackendError(`kernel '${name}' has no implementation, not even in js`);
+  return js;
+}
+
+/** Runs fn with a backend active, then restores the previous choice (tests, benchmarks). */
+export function withBackend<T>(name: BackendName, fn: () => T): T {
+  const prevRequested = requested;
+  const prevActive = active;
+  setBackend(name);
+  try {
+    return fn();
+  } finally {
+    requested = prevRequested;
+    active = prevActive;
+  }
+}
+
+export interface BackendRow {
+  name: BackendName;
+  available: boolean;
+  detail: string;
+  kernels: Record<KernelName, 'own' | 'js' | '-'>;
+}
+
+/** The backend table and the ops × backends matrix for `pnpm backends`. */
+export function backendTable(): BackendRow[] {
+  return registeredBackends().map((name) => {
+    const b = findBackend(name)!;
+    const av = b.available();
+    const kernels = Object.fromEntries(
+      kernelNames.map((k) => [k, !av.ok ? '-' : b.kernels[k] ? 'own' : 'js']),
+    ) as Record<KernelName, 'own' | 'js' | '-'>;
+    return { name, available: av.ok, detail: av.ok ? b.describe() : av.reason, kernels };
+  });
+}

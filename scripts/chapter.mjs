@@ -1,0 +1,22 @@
+// pnpm chapter fastai/17  →  runs book/fastai/17-*.ts
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const m = /^([a-z]+)\/(\d+)$/.exec(process.argv[2] ?? '');
+if (!m) {
+  console.error('usage: pnpm chapter <book>/<NN>, e.g. pnpm chapter fastai/17');
+  process.exit(2);
+}
+const dir = join(root, 'book', m[1]);
+const nn = m[2].padStart(2, '0');
+let files = [];
+try { files = readdirSync(dir).filter((f) => f.startsWith(`${nn}-`) && f.endsWith('.ts')); } catch { /* no such book */ }
+if (files.length !== 1) {
+  console.error(`no lesson book/${m[1]}/${nn}-*.ts`);
+  process.exit(2);
+}
+const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, files[0]), ...process.argv.slice(3)], { cwd: root, stdio: 'inherit' });
+process.exit(r.status ?? 1);
