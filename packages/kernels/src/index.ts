@@ -9,3 +9,5 @@ import { jsBackend } from './js/backend.ts';
 
 registerBackend('js', () => jsBackend);
 // Loaders for the optional backends register themselves below (wasm/, native/).
+import './wasm/loader.ts';
+import './native/loader.ts';
