@@ -1,1 +1,2 @@
 export * from "@groundup/kernels";
+export * from "@groundup/tensor";

@@ -1,0 +1,70 @@
+// conv2d through the kernel registry (float32) or the js kernels on float64 (gradcheck).
+// unfold is im2col: the ch17 route to convolution by matmul.
+import { conv2dBackwardDataWith, conv2dBackwardWeightWith, conv2dForwardWith, conv2dGeometry, DTypeError, jsBackend, kernel, ShapeError,
+  type Conv2dGeometry, type Conv2dOptions, type FloatArray } from '@groundup/kernels';
+import { allocate, isFloating } from './dtype.ts';
+import { fmt } from './shape.ts';
+import { Storage } from './storage.ts';
+import { Tensor } from './tensor.ts';
+
+export type { Conv2dOptions };
+
+const raw = (t: Tensor): FloatArray => {
+  const c = t.contiguous();
+  return (c.offset === 0 && c.data.length === c.numel() ? c.data : c.data.subarray(c.offset, c.offset + c.numel())) as FloatArray;
+};
+const make = (t: Tensor, shape: number[]): Tensor => new Tensor(new Storage(allocate(t.dtype, shape.reduce((a, b) => a * b, 1))), shape, undefined, 0, t.dtype);
+
+function checkTypes(op: string, ...ts: (Tensor | null | undefined)[]): void {
+  const d = ts[0]!.dtype;
+  if (!isFloating(d)) throw new DTypeError(`${op}: expected float32 or float64 tensors, got ${d}; call .float() first`);
+  for (const t of ts) if (t && t.dtype !== d) throw new DTypeError(`${op}: all tensors must share a dtype, got ${d} and ${t.dtype}`);
+}
+
+export function conv2dGeom(input: Tensor, weight: Tensor, opts: Conv2dOptions = {}): Conv2dGeometry {
+  return conv2dGeometry(input.shape, weight.shape, opts);
+}
+
+/** input [N,C,H,W] (or [C,H,W]) ⋆ weight [O,C,kh,kw] + bias [O]. */
+export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv2dOptions = {}): Tensor {
+  if (input.ndim === 3) return conv2d(input.unsqueeze(0), weight, bias, opts).squeeze(0);
+  checkTypes('conv2d', input, weight, bias);
+  const g = conv2dGeom(input, weight, opts);
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== g.o)) throw new ShapeError(`conv2d: bias must have shape [${g.o}], got ${fmt(bias.shape)}`);
+  const out = make(input, [g.n, g.o, g.outH, g.outW]);
+  if (input.dtype === 'float32')
+    kernel('conv2dForward')(g, raw(input) as Float32Array, raw(weight) as Float32Array, bias ? (raw(bias) as Float32Array) : null, out.data as Float32Array);
+  else conv2dForwardWith(kernel('gemmF64'), g, raw(input) as Float64Array, raw(weight) as Float64Array, bias ? (raw(bias) as Float64Array) : null, out.data as Float64Array);
+  return out;
+}
+
+/** The gradient of conv2d with respect to its input. */
+export function conv2dBackwardInput(g: Conv2dGeometry, gradOut: Tensor, weight: Tensor): Tensor {
+  const gi = make(gradOut, [g.n, g.c, g.h, g.w]);
+  if (gradOut.dtype === 'float32') kernel('conv2dBackwardData')(g, raw(gradOut) as Float32Array, raw(weight) as Float32Array, gi.data as Float32Array);
+  else conv2dBackwardDataWith(kernel('gemmF64'), g, raw(gradOut) as Float64Array, raw(weight) as Float64Array, gi.data as Float64Array);
+  return gi;
+}
+
+/** The gradient of conv2d with respect to its weight. */
+export function conv2dBackwardWeight(g: Conv2dGeometry, input: Tensor, gradOut: Tensor): Tensor {
+  const gw = make(gradOut, [g.o, g.c, g.kh, g.kw]);
+  if (gradOut.dtype === 'float32') kernel('conv2dBackwardWeight')(g, raw(input) as Float32Array, raw(gradOut) as Float32Array, gw.data as Float32Array);
+  else conv2dBackwardWeightWith(kernel('gemmF64'), g, raw(input) as Float64Array, raw(gradOut) as Float64Array, gw.data as Float64Array);
+  return gw;
+}
+
+/** F.unfold: input [N,C,H,W] → [N, C·kh·kw, L], the im2col matrix of each image. */
+export function unfold(input: Tensor, kernelSize: number | [number, number], opts: Conv2dOptions = {}): Tensor {
+  checkTypes('unfold', input);
+  if (input.ndim !== 4) throw new ShapeError(`unfold: expects input [N,C,H,W], got ${fmt(input.shape)}`);
+  const [kh, kw] = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
+  const g = conv2dGeometry(input.shape, [1, input.shape[1]!, kh, kw], opts);
+  const K = g.c * kh * kw, L = g.outH * g.outW, img = g.c * g.h * g.w;
+  const out = make(input, [g.n, K, L]);
+  const x = raw(input);
+  // Other backends' im2col is float32-only; float64 stays on js.
+  const im2col = (input.dtype === 'float64' ? jsBackend.kernels.im2col! : kernel('im2col')) as (g: Conv2dGeometry, image: FloatArray, cols: FloatArray) => void;
+  for (let i = 0; i < g.n; i++) im2col(g, x.subarray(i * img, (i + 1) * img), (out.data as FloatArray).subarray(i * K * L, (i + 1) * K * L));
+  return out;
+}

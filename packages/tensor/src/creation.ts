@@ -1,0 +1,158 @@
+// Creating tensors: from nested arrays, filled, ranges, random (from a seeded Generator).
+// JS cannot tell 1. from 1, so numbers become float32 unless a dtype is given (like tfjs);
+// functions whose arguments say "integer" (arange of integers, randint) give int32, as in PyTorch.
+import { DTypeError, ShapeError } from '@groundup/kernels';
+import { allocate, defaultFloat, isFloating, type DType, type TypedArray } from './dtype.ts';
+import { defaultGenerator, type Generator } from './random/index.ts';
+import { fmt, numelOf } from './shape.ts';
+import { Storage } from './storage.ts';
+import { Tensor, type NestedArray } from './tensor.ts';
+
+export interface CreateOptions { dtype?: DType; generator?: Generator }
+type ShapeArgs = [readonly number[], CreateOptions?] | number[];
+
+export function parseShapeArgs(op: string, args: ShapeArgs): { shape: number[]; opts: CreateOptions } {
+  const [first, second] = args as [unknown, unknown];
+  const shape = Array.isArray(first) ? [...(first as number[])] : (args as number[]).filter((a) => typeof a === 'number');
+  const opts = (Array.isArray(first) ? (second as CreateOptions | undefined) : undefined) ?? {};
+  for (const d of shape) if (!Number.isInteger(d) || d < 0) throw new ShapeError(`${op}: sizes must be non-negative integers, got ${fmt(shape)}`);
+  return { shape, opts };
+}
+
+function inferNested(op: string, data: NestedArray): { shape: number[]; flat: (number | boolean)[] } {
+  const shape: number[] = [];
+  let probe: NestedArray = data;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    probe = (probe as readonly NestedArray[])[0] as NestedArray;
+    if (probe === undefined) break;
+  }
+  const flat: (number | boolean)[] = [];
+  const walk = (x: NestedArray, d: number, path: number[]): void => {
+    if (d === shape.length) {
+      if (Array.isArray(x)) throw new ShapeError(`${op}: ragged nested array: element [${path}] is a list but shape ${fmt(shape)} expects a number there`);
+      flat.push(x as number | boolean);
+      return;
+    }
+    if (!Array.isArray(x) || x.length !== shape[d])
+      throw new ShapeError(`${op}: ragged nested array: element [${path}] has ${Array.isArray(x) ? x.length : 'no'} entries, expected ${shape[d]} (shape ${fmt(shape)})`);
+    (x as readonly NestedArray[]).forEach((y, i) => walk(y, d + 1, [...path, i]));
+  };
+  walk(data, 0, []);
+  return { shape, flat };
+}
+
+/** tensor([[1, 2], [3, 4]]), tensor([true, false]), tensor([1, 2], {dtype: 'int32'}). */
+export function tensor(data: NestedArray | TypedArray | Tensor, opts: CreateOptions = {}): Tensor {
+  if (data instanceof Tensor) return opts.dtype ? data.to(opts.dtype).clone() : data.clone();
+  if (ArrayBuffer.isView(data)) {
+    const t = Tensor.fromData((data as TypedArray).slice(), [(data as TypedArray).length]);
+    return opts.dtype ? t.to(opts.dtype) : t;
+  }
+  const { shape, flat } = inferNested('tensor', data);
+  const dtype = opts.dtype ?? (flat.length > 0 && flat.every((v) => typeof v === 'boolean') ? 'bool' : defaultFloat);
+  const out = allocate(dtype, flat.length);
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i]!;
+    if (typeof v !== 'number' && typeof v !== 'boolean') throw new DTypeError(`tensor: element ${i} is ${typeof v}, expected a number or boolean`);
+    const x = Number(v);
+    out[i] = dtype === 'bool' ? (x !== 0 ? 1 : 0) : dtype === 'int32' ? Math.trunc(x) : x;
+  }
+  return new Tensor(new Storage(out), shape, undefined, 0, dtype);
+}
+
+export function full(shape: readonly number[], value: number | boolean, opts: CreateOptions = {}): Tensor {
+  const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : defaultFloat);
+  const data = allocate(dtype, numelOf(shape));
+  data.fill(Number(value));
+  return new Tensor(new Storage(data), shape, undefined, 0, dtype);
+}
+
+export function zeros(shape: readonly number[], opts?: CreateOptions): Tensor;
+export function zeros(...shape: number[]): Tensor;
+export function zeros(...args: ShapeArgs): Tensor {
+  const { shape, opts } = parseShapeArgs('zeros', args);
+  return full(shape, 0, opts);
+}
+export function ones(shape: readonly number[], opts?: CreateOptions): Tensor;
+export function ones(...shape: number[]): Tensor;
+export function ones(...args: ShapeArgs): Tensor {
+  const { shape, opts } = parseShapeArgs('ones', args);
+  return full(shape, 1, opts);
+}
+/** PyTorch leaves empty() uninitialised; here it is zeros (typed arrays are zeroed anyway). */
+export function empty(shape: readonly number[], opts?: CreateOptions): Tensor;
+export function empty(...shape: number[]): Tensor;
+export function empty(...args: ShapeArgs): Tensor {
+  const { shape, opts } = parseShapeArgs('empty', args);
+  return full(shape, 0, opts);
+}
+export const zerosLike = (t: Tensor, opts: CreateOptions = {}): Tensor => full(t.shape, 0, { dtype: opts.dtype ?? t.dtype });
+export const onesLike = (t: Tensor, opts: CreateOptions = {}): Tensor => full(t.shape, 1, { dtype: opts.dtype ?? t.dtype });
+export const fullLike = (t: Tensor, value: number, opts: CreateOptions = {}): Tensor => full(t.shape, value, { dtype: opts.dtype ?? t.dtype });
+
+/** arange(end), arange(start, end, step?): int32 when all arguments are integers, as in PyTorch. */
+export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+  if (end === undefined) [start, end] = [0, start];
+  if (step === 0) throw new ShapeError('arange: step must be non-zero');
+  const n = Math.max(0, Math.ceil((end - start) / step));
+  const dtype = opts.dtype ?? ([start, end, step].every(Number.isInteger) ? 'int32' : defaultFloat);
+  const data = allocate(dtype, n);
+  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  return Tensor.fromData(data, [n]);
+}
+
+export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new ShapeError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  const data = allocate(opts.dtype ?? defaultFloat, steps);
+  const h = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // PyTorch fills the second half from the end, so the last value is exactly `end`.
+  for (let i = 0; i < steps; i++) data[i] = i < steps / 2 ? start + i * h : end - (steps - 1 - i) * h;
+  return Tensor.fromData(data, [steps]);
+}
+
+export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+  const t = full([n, m], 0, opts);
+  for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
+  return t;
+}
+
+function floatOpts(op: string, opts: CreateOptions): DType {
+  const dtype = opts.dtype ?? defaultFloat;
+  if (!isFloating(dtype)) throw new DTypeError(`${op}: dtype must be float32 or float64, got ${dtype}`);
+  return dtype;
+}
+
+/** Uniform on [0, 1). */
+export function rand(shape: readonly number[], opts?: CreateOptions): Tensor;
+export function rand(...shape: number[]): Tensor;
+export function rand(...args: ShapeArgs): Tensor {
+  const { shape, opts } = parseShapeArgs('rand', args);
+  const g = opts.generator ?? defaultGenerator;
+  const data = allocate(floatOpts('rand', opts), numelOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = g.random();
+  return Tensor.fromData(data, shape);
+}
+
+/** Standard normal. */
+export function randn(shape: readonly number[], opts?: CreateOptions): Tensor;
+export function randn(...shape: number[]): Tensor;
+export function randn(...args: ShapeArgs): Tensor {
+  const { shape, opts } = parseShapeArgs('randn', args);
+  const g = opts.generator ?? defaultGenerator;
+  const data = allocate(floatOpts('randn', opts), numelOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = g.normal();
+  return Tensor.fromData(data, shape);
+}
+
+/** Integers in [low, high), int32. */
+export function randint(low: number, high: number, shape: readonly number[], opts: CreateOptions = {}): Tensor {
+  if (!(high > low)) throw new ShapeError(`randint: high (${high}) must be greater than low (${low})`);
+  const g = opts.generator ?? defaultGenerator;
+  const data = allocate(opts.dtype ?? 'int32', numelOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = g.randint(low, high);
+  return Tensor.fromData(data, shape);
+}
+
+export const randLike = (t: Tensor, opts: CreateOptions = {}): Tensor => rand([...t.shape], { dtype: t.dtype, ...opts });
+export const randnLike = (t: Tensor, opts: CreateOptions = {}): Tensor => randn([...t.shape], { dtype: t.dtype, ...opts });

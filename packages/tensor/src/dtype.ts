@@ -1,0 +1,70 @@
+// dtypes and PyTorch's type promotion: bool < int < float by category; within a category the
+// wider type wins. Dimensioned tensors outrank 0-d tensors, which outrank JS numbers.
+import { DTypeError } from '@groundup/kernels';
+
+export type DType = 'float32' | 'float64' | 'int32' | 'bool';
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+export type Scalar = number | boolean;
+
+export const defaultFloat: DType = 'float32';
+
+export function allocate(dtype: DType, n: number): TypedArray {
+  switch (dtype) {
+    case 'float32': return new Float32Array(n);
+    case 'float64': return new Float64Array(n);
+    case 'int32': return new Int32Array(n);
+    case 'bool': return new Uint8Array(n);
+  }
+}
+
+export function dtypeOfArray(a: TypedArray): DType {
+  if (a instanceof Float32Array) return 'float32';
+  if (a instanceof Float64Array) return 'float64';
+  if (a instanceof Int32Array) return 'int32';
+  return 'bool';
+}
+
+export const isFloating = (d: DType): boolean => d === 'float32' || d === 'float64';
+const category = (d: DType): number => (d === 'bool' ? 0 : d === 'int32' ? 1 : 2);
+const width = (d: DType): number => (d === 'float64' ? 1 : 0);
+
+export function promoteTypes(a: DType, b: DType): DType {
+  if (a === b) return a;
+  const ca = category(a), cb = category(b);
+  if (ca !== cb) return ca > cb ? a : b;
+  return width(a) >= width(b) ? a : b;
+}
+
+/** The dtype a JS scalar takes on its own: true/false → bool, whole numbers → int32, else float32. */
+export function scalarDType(v: Scalar): DType {
+  if (typeof v === 'boolean') return 'bool';
+  return Number.isInteger(v) ? 'int32' : defaultFloat;
+}
+
+export interface Operand { dtype: DType; rank: 'dim' | 'zero' | 'scalar' }
+
+/** torch.result_type over tensors (by rank) and scalars. */
+export function resultType(ops: readonly Operand[]): DType {
+  const best = (rank: Operand['rank']): DType | null => {
+    let r: DType | null = null;
+    for (const o of ops) if (o.rank === rank) r = r === null ? o.dtype : promoteTypes(r, o.dtype);
+    return r;
+  };
+  // A JS number only contributes its category; its dtype is that category's default.
+  const byCategory = (d: DType): DType => (d === 'float64' ? defaultFloat : d);
+  let out: DType | null = best('dim');
+  for (const rank of ['zero', 'scalar'] as const) {
+    let d = best(rank);
+    if (d === null) continue;
+    if (rank === 'scalar') d = byCategory(d);
+    if (out === null || category(d) > category(out)) out = d;
+  }
+  return out ?? defaultFloat;
+}
+
+export function requireFloating(op: string, d: DType): void {
+  if (!isFloating(d)) throw new DTypeError(`${op}: expected a floating-point tensor, got ${d}; convert it with .float() first`);
+}
+
+/** Name as PyTorch prints it in a repr. */
+export const torchName = (d: DType): string => `torch.${d}`;

@@ -1,0 +1,21 @@
+// @groundup/tensor: the strided tensor, its ops and random numbers.
+import './methods.ts';
+
+export { Tensor, type NestedArray } from './tensor.ts';
+export { Storage } from './storage.ts';
+export { type DType, type TypedArray, type Scalar, promoteTypes, resultType, isFloating } from './dtype.ts';
+export { broadcastShapes, contiguousStrides, type Shape } from './shape.ts';
+export * from './creation.ts';
+export { cat, stack, oneHot } from './join.ts';
+export * from './elementwise.ts';
+export * from './reduce.ts';
+export { softmax, logSoftmax } from './softmax.ts';
+export * from './views.ts';
+export { at, setAt, indexPut_, slice, nonzero, gather, indexSelect, maskedFill, type IndexItem, type Slice } from './indexing.ts';
+export { matmul, mm, dot, bmm } from './matmul.ts';
+export { einsum } from './einsum.ts';
+export { conv2d, unfold, conv2dBackwardInput, conv2dBackwardWeight, conv2dGeom, type Conv2dOptions } from './conv.ts';
+export { formatTensor } from './format.ts';
+export { fill_, zero_, copy_, normal_, uniform_, bernoulli_ } from './inplace.ts';
+export * from './random/index.ts';
+export { ShapeError, DTypeError, EinsumError, IndexError, AutogradError, BackendError, setBackend, getBackend } from '@groundup/kernels';

@@ -1,0 +1,211 @@
+// PyTorch indexing in one TS syntax: x.at(0), x.at(':', 0), x.at('1:', null), x.at('...', null),
+// x.at(slice(0, 2)), x.at(arange(n), targ). Ints, slices, null and '...' give views; int (or
+// bool) tensors gather with NumPy's advanced-indexing rules. Writes go through setAt/indexPut_.
+import { IndexError } from '@groundup/kernels';
+import { allocate } from './dtype.ts';
+import { assignInPlace } from './elementwise.ts';
+import { offsetsOf } from './iterate.ts';
+import { broadcastAll, fmt, sameShape } from './shape.ts';
+import { Storage } from './storage.ts';
+import { Tensor } from './tensor.ts';
+import { expand, permute, select, sliceDim, unsqueeze } from './views.ts';
+
+export interface Slice { start?: number | null; stop?: number | null; step?: number | null }
+export type IndexItem = number | null | string | Slice | Tensor | readonly number[];
+
+/** slice(start, stop, step), like Python's; null means "from the end". */
+export const slice = (start?: number | null, stop?: number | null, step?: number | null): Slice => ({ start, stop, step });
+
+function parseSlice(s: string): Slice {
+  const parts = s.split(':');
+  if (parts.length < 2 || parts.length > 3) throw new IndexError(`index: '${s}' is not a slice; use ':', 'a:b' or 'a:b:c'`);
+  const num = (p: string | undefined): number | null => {
+    if (p === undefined || p.trim() === '') return null;
+    const v = Number(p);
+    if (!Number.isInteger(v)) throw new IndexError(`index: '${s}' has a non-integer bound '${p}'`);
+    return v;
+  };
+  return { start: num(parts[0]), stop: num(parts[1]), step: num(parts[2]) };
+}
+
+/** Python's slice.indices(n): clamped start and stop for a positive step. */
+function bounds(sl: Slice, n: number): [number, number, number] {
+  const step = sl.step ?? 1;
+  if (step <= 0) throw new IndexError(`index: slice step must be positive, got ${step} (PyTorch has no negative steps; use flip)`);
+  const fix = (v: number | null | undefined, dflt: number): number => {
+    if (v === null || v === undefined) return dflt;
+    const w = v < 0 ? v + n : v;
+    return Math.min(Math.max(w, 0), n);
+  };
+  return [fix(sl.start, 0), fix(sl.stop, n), step];
+}
+
+const isTensorLike = (x: IndexItem): x is Tensor | readonly number[] => x instanceof Tensor || Array.isArray(x);
+const consumes = (x: IndexItem): number => (x === null || x === '...' ? 0 : x instanceof Tensor && x.dtype === 'bool' ? x.ndim : 1);
+
+interface Advanced { pos: number; index: Tensor }
+
+/** Applies the basic items as a view; returns it with the advanced indices and their dims. */
+function basic(t: Tensor, items: readonly IndexItem[]): { v: Tensor; adv: Advanced[] } {
+  const ell = items.filter((x) => x === '...').length;
+  if (ell > 1) throw new IndexError(`index: an index can only have a single ellipsis ('...'), got ${ell}`);
+  const used = items.reduce<number>((a, x) => a + consumes(x), 0);
+  if (used > t.ndim) throw new IndexError(`index: too many indices for a tensor of ${t.ndim} dims (shape ${fmt(t.shape)}): ${used} were given`);
+  const full: IndexItem[] = [];
+  for (const x of items) {
+    if (x === '...') for (let i = 0; i < t.ndim - used; i++) full.push(':');
+    else full.push(x);
+  }
+  let v = t, pos = 0;
+  const adv: Advanced[] = [];
+  for (const x of full) {
+    if (x === null) { v = unsqueeze(v, pos); pos++; continue; }
+    if (typeof x === 'number') {
+      const n = v.shape[pos]!;
+      if (!Number.isInteger(x) || x < -n || x >= n) throw new IndexError(`index ${x} is out of bounds for dim ${pos} with size ${n} (shape ${fmt(t.shape)})`);
+      v = select(v, pos, x);
+      continue;
+    }
+    if (isTensorLike(x)) {
+      const idx = x instanceof Tensor ? x : Tensor.fromData(Int32Array.from(x), [x.length]);
+      if (idx.dtype === 'bool') {
+        for (let k = 0; k < idx.ndim; k++)
+          if (idx.shape[k] !== v.shape[pos + k]) throw new IndexError(`index: the mask of shape ${fmt(idx.shape)} does not match the indexed tensor's shape ${fmt(v.shape.slice(pos, pos + idx.ndim))} at dim ${pos + k}`);
+        nonzero(idx).forEach((col, k) => adv.push({ pos: pos + k, index: col }));
+        pos += idx.ndim;
+        continue;
+      }
+      if (idx.dtype !== 'int32') throw new IndexError(`index: tensors used as indices must be int or bool, got ${idx.dtype}; call .long() on it`);
+      adv.push({ pos, index: idx });
+      pos++;
+      continue;
+    }
+    const sl = typeof x === 'string' ? parseSlice(x) : x;
+    const [start, stop, step] = bounds(sl, v.shape[pos]!);
+    v = sliceDim(v, pos, start, Math.max(start, stop), step);
+    pos++;
+  }
+  return { v, adv };
+}
+
+/** The flat offsets an advanced index reads or writes, with its result layout. */
+function advancedOffsets(v: Tensor, adv: Advanced[]): { offsets: Int32Array; shape: number[]; perm: number[] | null } {
+  const B = broadcastAll('index', adv.map((a) => a.index.shape));
+  const advDims = adv.map((a) => a.pos);
+  const restDims = v.shape.map((_, i) => i).filter((i) => !advDims.includes(i));
+  const restShape = restDims.map((i) => v.shape[i]!);
+  const nb = B.reduce((a, b) => a * b, 1);
+  const idx = adv.map((a) => {
+    const n = v.shape[a.pos]!;
+    const e = sameShape(a.index.shape, B) ? a.index : expand(a.index, B);
+    const flat = Int32Array.from(offsetsOf(B, e), (o) => e.data[o]!);
+    for (const i of flat) if (i < -n || i >= n) throw new IndexError(`index ${i} is out of bounds for dim ${a.pos} with size ${n}`);
+    return flat;
+  });
+  const restOffsets = offsetsOf(restShape, { data: v.data, strides: restDims.map((i) => v.strides[i]!), offset: 0 });
+  const offsets = new Int32Array(nb * restOffsets.length);
+  for (let b = 0, o = 0; b < nb; b++) {
+    let base = v.offset;
+    for (let k = 0; k < adv.length; k++) {
+      const i = idx[k]![b]!, n = v.shape[adv[k]!.pos]!;
+      base += (i < 0 ? i + n : i) * v.strides[adv[k]!.pos]!;
+    }
+    for (let r = 0; r < restOffsets.length; r++) offsets[o++] = base + restOffsets[r]!;
+  }
+  // NumPy: adjacent advanced dims stay in place; separated ones go first.
+  const adjacent = advDims.every((d, i) => i === 0 || d === advDims[i - 1]! + 1);
+  const first = Math.min(...advDims);
+  const shape = [...B, ...restShape];
+  let perm: number[] | null = null;
+  if (adjacent && first > 0) {
+    const nB = B.length;
+    const restIdx = restShape.map((_, i) => nB + i);
+    perm = [...restIdx.slice(0, first), ...B.map((_, i) => i), ...restIdx.slice(first)];
+  }
+  return { offsets, shape, perm };
+}
+
+export function at(t: Tensor, ...items: IndexItem[]): Tensor {
+  const { v, adv } = basic(t, items);
+  if (adv.length === 0) return v;
+  const { offsets, shape, perm } = advancedOffsets(v, adv);
+  const out = allocate(t.dtype, offsets.length);
+  const d = t.data;
+  for (let i = 0; i < offsets.length; i++) out[i] = d[offsets[i]!]!;
+  const r = new Tensor(new Storage(out), shape, undefined, 0, t.dtype);
+  return perm ? permute(r, perm).contiguous() : r;
+}
+
+/** x[items] = value, or x[items] += value with accumulate (repeated indices add up). */
+export function indexPut_(t: Tensor, items: readonly IndexItem[], value: Tensor | number | boolean, accumulate = false): Tensor {
+  const { v, adv } = basic(t, items);
+  const val = value instanceof Tensor ? value : new Tensor(new Storage(allocate(t.dtype, 1).fill(Number(value))), [], [], 0, t.dtype);
+  if (adv.length === 0) {
+    if (!accumulate) return (assignInPlace('setAt', v, val), t);
+    const e = expand(val, v.shape);
+    const dst = offsetsOf(v.shape, v), src = offsetsOf(v.shape, e);
+    for (let i = 0; i < dst.length; i++) t.data[dst[i]!] += e.data[src[i]!]!;
+    t.markDirty();
+    return t;
+  }
+  const { offsets, shape, perm } = advancedOffsets(v, adv);
+  const userShape = perm ? perm.map((p) => shape[p]!) : shape;
+  let e = expand(val, userShape);
+  if (perm) e = permute(e, perm.map((_, i) => perm.indexOf(i)));
+  const src = offsetsOf(shape, e), d = t.data;
+  if (accumulate) for (let i = 0; i < offsets.length; i++) d[offsets[i]!] += e.data[src[i]!]!;
+  else for (let i = 0; i < offsets.length; i++) d[offsets[i]!] = e.data[src[i]!]!;
+  t.markDirty();
+  return t;
+}
+
+/** x[i, j] = value is setAt([i, j], value); a single item may be given bare: setAt(0, value). */
+export const setAt = (t: Tensor, items: IndexItem | readonly IndexItem[], value: Tensor | number | boolean): Tensor =>
+  indexPut_(t, Array.isArray(items) ? (items as readonly IndexItem[]) : [items as IndexItem], value);
+
+/** Indices of the non-zero elements, one int32 tensor per dim. */
+export function nonzero(t: Tensor): Tensor[] {
+  const offs = offsetsOf(t.shape, t);
+  const hits: number[] = [];
+  for (let i = 0; i < offs.length; i++) if (t.data[offs[i]!] !== 0) hits.push(i);
+  return t.shape.map((_, k) => {
+    const inner = t.shape.slice(k + 1).reduce((a, b) => a * b, 1);
+    return Tensor.fromData(Int32Array.from(hits, (h) => Math.floor(h / inner) % t.shape[k]!), [hits.length]);
+  });
+}
+
+/** torch.gather: out[i][j] = t[index[i][j]][j] for dim 0, and so on. */
+export function gather(t: Tensor, dim: number, index: Tensor): Tensor {
+  const d = dim < 0 ? dim + t.ndim : dim;
+  if (index.ndim !== t.ndim) throw new IndexError(`gather: index has ${index.ndim} dims but the input has ${t.ndim} (shape ${fmt(t.shape)})`);
+  const out = allocate(t.dtype, index.numel());
+  const io = offsetsOf(index.shape, index);
+  const n = t.shape[d]!;
+  const coords = new Array<number>(index.ndim).fill(0);
+  for (let k = 0; k < io.length; k++) {
+    let off = t.offset;
+    for (let a = 0; a < index.ndim; a++) {
+      let c = coords[a]!;
+      if (a === d) {
+        c = index.data[io[k]!]!;
+        if (c < -n || c >= n) throw new IndexError(`gather: index ${c} is out of bounds for dim ${d} with size ${n}`);
+        if (c < 0) c += n;
+      } else if (c >= t.shape[a]!) throw new IndexError(`gather: index shape ${fmt(index.shape)} exceeds the input shape ${fmt(t.shape)} at dim ${a}`);
+      off += c * t.strides[a]!;
+    }
+    out[k] = t.data[off]!;
+    for (let a = index.ndim - 1; a >= 0; a--) { if (++coords[a]! < index.shape[a]!) break; coords[a] = 0; }
+  }
+  return new Tensor(new Storage(out), index.shape, undefined, 0, t.dtype);
+}
+
+export const indexSelect = (t: Tensor, dim: number, index: Tensor): Tensor => {
+  const d = dim < 0 ? dim + t.ndim : dim;
+  return at(t, ...Array.from({ length: d }, () => ':'), index);
+};
+
+export function maskedFill(t: Tensor, mask: Tensor, value: number): Tensor {
+  const out = t.clone();
+  indexPut_(out, [mask.ndim === t.ndim ? mask : expand(mask, t.shape).contiguous()], value);
+  return out;
+}

@@ -1,0 +1,48 @@
+// In-place fills and random draws. Each bumps the storage version (autograd checks it).
+import { DTypeError } from '@groundup/kernels';
+import { isFloating } from './dtype.ts';
+import { offsetsOf, writeStrided } from './iterate.ts';
+import { defaultGenerator, type Generator } from './random/index.ts';
+import { Tensor } from './tensor.ts';
+import { expand } from './views.ts';
+
+function fillWith(t: Tensor, draw: () => number): Tensor {
+  const offs = offsetsOf(t.shape, t);
+  const d = t.data;
+  for (let i = 0; i < offs.length; i++) d[offs[i]!] = draw();
+  t.markDirty();
+  return t;
+}
+
+export function fill_(t: Tensor, value: number | boolean): Tensor {
+  writeStrided(t.shape, t, { data: new Float64Array([Number(value)]), strides: t.shape.map(() => 0), offset: 0 });
+  t.markDirty();
+  return t;
+}
+export const zero_ = (t: Tensor): Tensor => fill_(t, 0);
+
+/** Copies src (broadcast to t's shape, any dtype) into t. */
+export function copy_(t: Tensor, src: Tensor): Tensor {
+  const s = src.dtype === t.dtype ? src : src.to(t.dtype);
+  writeStrided(t.shape, t, expand(s, t.shape));
+  t.markDirty();
+  return t;
+}
+
+function floating(op: string, t: Tensor): void {
+  if (!isFloating(t.dtype)) throw new DTypeError(`${op}: expects a floating-point tensor, got ${t.dtype}`);
+}
+
+export function normal_(t: Tensor, mean = 0, std = 1, generator: Generator = defaultGenerator): Tensor {
+  floating('normal_', t);
+  return fillWith(t, () => mean + std * generator.normal());
+}
+export function uniform_(t: Tensor, low = 0, high = 1, generator: Generator = defaultGenerator): Tensor {
+  floating('uniform_', t);
+  return fillWith(t, () => low + (high - low) * generator.random());
+}
+/** 1 with probability p, else 0. */
+export function bernoulli_(t: Tensor, p = 0.5, generator: Generator = defaultGenerator): Tensor {
+  if (!(p >= 0 && p <= 1)) throw new DTypeError(`bernoulli_: p must be in [0, 1], got ${p}`);
+  return fillWith(t, () => (generator.random() < p ? 1 : 0));
+}

@@ -1,0 +1,195 @@
+// Reductions over an int, a negative int or a list of dims, with keepdim. The reduced dims are
+// moved last and made contiguous, so each output element reduces one contiguous block.
+import { DTypeError, IndexError, ShapeError } from '@groundup/kernels';
+import { allocate, isFloating, requireFloating, type DType, type TypedArray } from './dtype.ts';
+import { fmt, normalizeDims } from './shape.ts';
+import { Storage } from './storage.ts';
+import { Tensor } from './tensor.ts';
+import { permute } from './views.ts';
+
+export type Dims = number | readonly number[];
+
+interface Blocks { data: TypedArray; outer: number; inner: number; outShape: number[] }
+
+function blocks(op: string, t: Tensor, dims: Dims | undefined, keepdim: boolean): Blocks {
+  const ds = normalizeDims(op, dims, t.ndim);
+  const kept = t.shape.map((_, i) => i).filter((i) => !ds.includes(i));
+  const c = permute(t, [...kept, ...ds]).contiguous();
+  const data = c.offset === 0 ? c.data : c.data.subarray(c.offset);
+  const inner = ds.reduce((a, d) => a * t.shape[d]!, 1);
+  const outShape = keepdim ? t.shape.map((n, i) => (ds.includes(i) ? 1 : n)) : kept.map((i) => t.shape[i]!);
+  return { data, outer: kept.reduce((a, d) => a * t.shape[d]!, 1), inner, outShape };
+}
+
+function result(dtype: DType, shape: number[], data?: TypedArray): Tensor {
+  return new Tensor(new Storage(data ?? allocate(dtype, shape.reduce((a, b) => a * b, 1))), shape, undefined, 0, dtype);
+}
+
+function fold(op: string, t: Tensor, dims: Dims | undefined, keepdim: boolean, dtype: DType,
+  f: (d: TypedArray, start: number, n: number) => number): Tensor {
+  const b = blocks(op, t, dims, keepdim);
+  const out = result(dtype, b.outShape);
+  for (let i = 0; i < b.outer; i++) out.data[i] = f(b.data, i * b.inner, b.inner);
+  return out;
+}
+
+const sumBlock = (d: TypedArray, s: number, n: number): number => {
+  let acc = 0;
+  for (let j = s; j < s + n; j++) acc += d[j]!;
+  return acc;
+};
+const intOrFloat = (d: DType): DType => (isFloating(d) ? d : 'int32');
+
+export const sum = (t: Tensor, dim?: Dims, keepdim = false): Tensor => fold('sum', t, dim, keepdim, intOrFloat(t.dtype), sumBlock);
+
+export const prod = (t: Tensor, dim?: Dims, keepdim = false): Tensor => fold('prod', t, dim, keepdim, intOrFloat(t.dtype), (d, s, n) => {
+  let acc = 1;
+  for (let j = s; j < s + n; j++) acc *= d[j]!;
+  return acc;
+});
+
+export function mean(t: Tensor, dim?: Dims, keepdim = false): Tensor {
+  if (!isFloating(t.dtype)) throw new DTypeError(`mean: could not infer the output dtype: the input is ${t.dtype}, but mean needs a floating-point tensor; call .float() first`);
+  return fold('mean', t, dim, keepdim, t.dtype, (d, s, n) => sumBlock(d, s, n) / n);
+}
+
+export interface VarOptions { correction?: number; unbiased?: boolean; keepdim?: boolean }
+const correctionOf = (o: VarOptions): number => o.correction ?? (o.unbiased === false ? 0 : 1);
+
+/** Variance, unbiased (n − 1) by default as in PyTorch. Two-pass for accuracy. */
+export function variance(t: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
+  requireFloating('var', t.dtype);
+  const corr = correctionOf(opts);
+  return fold('var', t, dim, opts.keepdim ?? false, t.dtype, (d, s, n) => {
+    const m = sumBlock(d, s, n) / n;
+    let acc = 0;
+    for (let j = s; j < s + n; j++) acc += (d[j]! - m) ** 2;
+    return acc / Math.max(n - corr, 0);
+  });
+}
+export function std(t: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
+  const v = variance(t, dim, opts);
+  for (let i = 0; i < v.data.length; i++) v.data[i] = Math.sqrt(v.data[i]!);
+  return v;
+}
+
+/** Stable log Σ exp: m + log Σ exp(x − m), m the block max. */
+export function logsumexp(t: Tensor, dim: Dims, keepdim = false): Tensor {
+  return fold('logsumexp', t, dim, keepdim, isFloating(t.dtype) ? t.dtype : 'float32', (d, s, n) => {
+    let m = -Infinity;
+    for (let j = s; j < s + n; j++) if (d[j]! > m || d[j] !== d[j]) m = d[j]!;
+    if (m !== m) return NaN;
+    if (m === -Infinity || m === Infinity) return m;
+    let acc = 0;
+    for (let j = s; j < s + n; j++) acc += Math.exp(d[j]! - m);
+    return m + Math.log(acc);
+  });
+}
+
+export const all = (t: Tensor, dim?: Dims, keepdim = false): Tensor => fold('all', t, dim, keepdim, 'bool', (d, s, n) => {
+  for (let j = s; j < s + n; j++) if (d[j] === 0) return 0;
+  return 1;
+});
+export const any = (t: Tensor, dim?: Dims, keepdim = false): Tensor => fold('any', t, dim, keepdim, 'bool', (d, s, n) => {
+  for (let j = s; j < s + n; j++) if (d[j] !== 0) return 1;
+  return 0;
+});
+
+/** Index of the first max (or min); a NaN counts as the extreme, as in PyTorch. */
+function argBlock(d: TypedArray, s: number, n: number, better: (x: number, y: number) => boolean): number {
+  let bi = 0, bv = d[s]!;
+  for (let j = 1; j < n; j++) {
+    const v = d[s + j]!;
+    if (bv !== bv) break;
+    if (v !== v || better(v, bv)) { bv = v; bi = j; }
+  }
+  return bi;
+}
+const gtf = (x: number, y: number): boolean => x > y;
+const ltf = (x: number, y: number): boolean => x < y;
+
+function checkNonEmpty(op: string, t: Tensor, dim?: number): void {
+  if (t.numel() === 0) throw new IndexError(`${op}: cannot reduce an empty tensor of shape ${fmt(t.shape)}${dim === undefined ? '' : ` over dim ${dim}`}: the operation has no identity`);
+}
+
+export function argmax(t: Tensor, dim?: number, keepdim = false): Tensor {
+  checkNonEmpty('argmax', t, dim);
+  const flat = dim === undefined ? t.reshape([-1]) : t;
+  return fold('argmax', flat, dim ?? 0, dim === undefined ? false : keepdim, 'int32', (d, s, n) => argBlock(d, s, n, gtf));
+}
+export function argmin(t: Tensor, dim?: number, keepdim = false): Tensor {
+  checkNonEmpty('argmin', t, dim);
+  const flat = dim === undefined ? t.reshape([-1]) : t;
+  return fold('argmin', flat, dim ?? 0, dim === undefined ? false : keepdim, 'int32', (d, s, n) => argBlock(d, s, n, ltf));
+}
+
+/** values and indices, indexable as [0] and [1] like PyTorch's named tuple. */
+export type ValuesIndices = readonly [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+export const valuesIndices = (values: Tensor, indices: Tensor): ValuesIndices =>
+  Object.assign([values, indices] as const, { values, indices });
+
+function extreme(op: 'max' | 'min', t: Tensor, dim: number, keepdim: boolean): ValuesIndices {
+  checkNonEmpty(op, t, dim);
+  const better = op === 'max' ? gtf : ltf;
+  const b = blocks(op, t, dim, keepdim);
+  const values = result(t.dtype, b.outShape), indices = result('int32', b.outShape);
+  for (let i = 0; i < b.outer; i++) {
+    const j = argBlock(b.data, i * b.inner, b.inner, better);
+    indices.data[i] = j;
+    values.data[i] = b.data[i * b.inner + j]!;
+  }
+  return valuesIndices(values, indices);
+}
+export const maxDim = (t: Tensor, dim: number, keepdim = false): ValuesIndices => extreme('max', t, dim, keepdim);
+export const minDim = (t: Tensor, dim: number, keepdim = false): ValuesIndices => extreme('min', t, dim, keepdim);
+export const maxAll = (t: Tensor): Tensor => extreme('max', t.reshape([-1]), 0, false).values;
+export const minAll = (t: Tensor): Tensor => extreme('min', t.reshape([-1]), 0, false).values;
+
+/** Stable sort along a dim; NaN sorts last (first when descending), as in PyTorch. */
+export function sort(t: Tensor, dim = -1, descending = false): ValuesIndices {
+  if (t.ndim === 0) return valuesIndices(t.clone(), result('int32', []));
+  const d = dim < 0 ? dim + t.ndim : dim;
+  if (d < 0 || d >= t.ndim) throw new IndexError(`sort: dim ${dim} is out of range for shape ${fmt(t.shape)}`);
+  const moved = t.shape.map((_, i) => i).filter((i) => i !== d).concat([d]);
+  const b = blocks('sort', t, d, true);
+  const c = permute(t, moved).contiguous();
+  const src = c.data.subarray(c.offset);
+  const vals = allocate(t.dtype, t.numel()), idx = new Int32Array(t.numel());
+  for (let i = 0; i < b.outer; i++) {
+    const s = i * b.inner;
+    const order = Array.from({ length: b.inner }, (_, j) => j);
+    order.sort((x, y) => {
+      const vx = src[s + x]!, vy = src[s + y]!;
+      const nx = vx !== vx, ny = vy !== vy;
+      if (nx || ny) return nx && ny ? x - y : (nx ? 1 : -1) * (descending ? -1 : 1);
+      return (descending ? vy - vx : vx - vy) || x - y;
+    });
+    for (let j = 0; j < b.inner; j++) { vals[s + j] = src[s + order[j]!]!; idx[s + j] = order[j]!; }
+  }
+  const movedShape = moved.map((i) => t.shape[i]!);
+  const inv = moved.map((_, i) => moved.indexOf(i));
+  const V = permute(Tensor.fromData(vals, movedShape), inv).contiguous();
+  const I = permute(Tensor.fromData(idx, movedShape), inv).contiguous();
+  return valuesIndices(V, I);
+}
+export const argsort = (t: Tensor, dim = -1, descending = false): Tensor => sort(t, dim, descending).indices;
+
+export function topk(t: Tensor, k: number, dim = -1, largest = true): ValuesIndices {
+  const d = dim < 0 ? dim + t.ndim : dim;
+  if (!(k >= 0 && k <= (t.shape[d] ?? 1))) throw new ShapeError(`topk: k (${k}) is out of range for dim ${dim} of size ${t.shape[d]}`);
+  const s = sort(t, d, largest);
+  return valuesIndices(s.values.narrow(d, 0, k).contiguous(), s.indices.narrow(d, 0, k).contiguous());
+}
+
+export function cumsum(t: Tensor, dim: number): Tensor {
+  const d = dim < 0 ? dim + t.ndim : dim;
+  const moved = t.shape.map((_, i) => i).filter((i) => i !== d).concat([d]);
+  const c = permute(t, moved).contiguous();
+  const src = c.data.subarray(c.offset), n = t.shape[d] ?? 1;
+  const out = allocate(intOrFloat(t.dtype), t.numel());
+  for (let s = 0; s < out.length; s += n) {
+    let acc = 0;
+    for (let j = 0; j < n; j++) out[s + j] = acc += src[s + j]!;
+  }
+  return permute(Tensor.fromData(out, moved.map((i) => t.shape[i]!)), moved.map((_, i) => moved.indexOf(i))).contiguous();
+}

@@ -1,0 +1,123 @@
+// The strided tensor: a Storage plus shape, strides and offset. Views share storage. Ops live in
+// their own files and are attached as methods in methods.ts, so a book line reads like PyTorch.
+import { ShapeError } from '@groundup/kernels';
+import { allocate, dtypeOfArray, type DType, type TypedArray } from './dtype.ts';
+import { copyStrided, unaryLoop, type Strided } from './iterate.ts';
+import { contiguousStrides, fmt, numelOf, type Shape } from './shape.ts';
+import { Storage } from './storage.ts';
+
+export type NestedArray = number | boolean | readonly NestedArray[];
+
+export class Tensor implements Strided {
+  readonly storage: Storage;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+  readonly dtype: DType;
+
+  constructor(storage: Storage, shape: Shape, strides?: Shape, offset = 0, dtype?: DType) {
+    this.storage = storage;
+    this.shape = Object.freeze([...shape]);
+    this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
+    this.offset = offset;
+    this.dtype = dtype ?? dtypeOfArray(storage.data);
+  }
+
+  /** A new contiguous tensor over `data` (which it takes, not copies). */
+  static fromData(data: TypedArray, shape: Shape): Tensor {
+    if (numelOf(shape) !== data.length) throw new ShapeError(`Tensor.fromData: shape ${fmt(shape)} needs ${numelOf(shape)} elements, got ${data.length}`);
+    return new Tensor(new Storage(data), shape);
+  }
+
+  /** A view of the same storage with other geometry. */
+  asStrided(shape: Shape, strides: Shape, offset: number): Tensor {
+    return new Tensor(this.storage, shape, strides, offset, this.dtype);
+  }
+
+  get data(): TypedArray { return this.storage.data; }
+  get ndim(): number { return this.shape.length; }
+  dim(): number { return this.shape.length; }
+  numel(): number { return numelOf(this.shape); }
+  size(dim?: number): number | number[] { return dim === undefined ? [...this.shape] : this.shape[dim < 0 ? dim + this.ndim : dim]!; }
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number | number[] { return dim === undefined ? [...this.strides] : this.strides[dim < 0 ? dim + this.ndim : dim]!; }
+  storageOffset(): number { return this.offset; }
+  /** The values of the whole storage behind this view (ch17: a 3×3 broadcast view holds 3 floats). */
+  untypedStorage(): number[] { return Array.from(this.storage.data); }
+  dataPtrEquals(other: Tensor): boolean { return this.storage === other.storage; }
+
+  isContiguous(): boolean {
+    let expect = 1;
+    for (let i = this.ndim - 1; i >= 0; i--) {
+      const n = this.shape[i]!;
+      if (n === 1) continue;
+      if (this.strides[i] !== expect) return false;
+      expect *= n;
+    }
+    return true;
+  }
+
+  /** A contiguous tensor with the same values: this one when it already is. */
+  contiguous(): Tensor {
+    if (this.isContiguous()) return this;
+    return this.clone();
+  }
+
+  /** A contiguous copy of the data. */
+  clone(): Tensor {
+    const out = allocate(this.dtype, this.numel());
+    copyStrided(this.shape, this, out);
+    return new Tensor(new Storage(out), this.shape, undefined, 0, this.dtype);
+  }
+
+  /** The values in row-major order, as a fresh typed array of this dtype. */
+  dataSync(): TypedArray {
+    if (this.isContiguous() && this.offset === 0 && this.storage.length === this.numel()) return this.storage.data.slice();
+    return this.clone().storage.data;
+  }
+
+  /** The elements in row-major order as JS numbers (booleans for bool). */
+  toFlatArray(): (number | boolean)[] {
+    const d = this.dataSync();
+    return this.dtype === 'bool' ? Array.from(d, (v) => v !== 0) : Array.from(d);
+  }
+
+  /** Nested JS arrays, like PyTorch's tolist(). */
+  toArray(): NestedArray {
+    const flat = this.toFlatArray();
+    if (this.ndim === 0) return flat[0]!;
+    let i = 0;
+    const build = (d: number): NestedArray[] =>
+      Array.from({ length: this.shape[d]! }, () => (d === this.ndim - 1 ? flat[i++]! : build(d + 1)));
+    return build(0);
+  }
+  tolist(): NestedArray { return this.toArray(); }
+
+  /** The value of a one-element tensor. */
+  item(): number {
+    if (this.numel() !== 1) throw new ShapeError(`item: only a one-element tensor converts to a number, this one has shape ${fmt(this.shape)} (${this.numel()} elements); reduce it first, e.g. .sum() or .mean()`);
+    return this.storage.data[this.offset]!;
+  }
+
+  /** A copy in another dtype (this tensor itself when the dtype already matches). */
+  to(dtype: DType): Tensor {
+    if (dtype === this.dtype) return this;
+    const out = allocate(dtype, this.numel());
+    if (dtype === 'bool') unaryLoop(this.shape, this, out, (x) => (x !== 0 ? 1 : 0));
+    else if (dtype === 'int32' && (this.dtype === 'float32' || this.dtype === 'float64')) unaryLoop(this.shape, this, out, Math.trunc);
+    else copyStrided(this.shape, this, out);
+    return new Tensor(new Storage(out), this.shape, undefined, 0, dtype);
+  }
+  float(): Tensor { return this.to('float32'); }
+  double(): Tensor { return this.to('float64'); }
+  int(): Tensor { return this.to('int32'); }
+  /** int64 in PyTorch; int32 here (labels and indices). */
+  long(): Tensor { return this.to('int32'); }
+  bool(): Tensor { return this.to('bool'); }
+  type(): string { return { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int32: 'torch.IntTensor', bool: 'torch.BoolTensor' }[this.dtype]; }
+
+  /** Bumps the storage's version after an in-place write (autograd checks it). */
+  markDirty(): void { this.storage.version++; }
+  get version(): number { return this.storage.version; }
+}
