@@ -63,16 +63,16 @@ function resolve(want: BackendName | 'auto'): Backend {
     if (!b || !av.ok) throw new BackendError(`backend '${want}' is not available: ${av.ok ? '' : av.reason}. Use GROUNDUP_BACKEND=auto to fall back, or run \`pnpm backends\``);
     return b;
   }
-  const skipped: string[] = [];
+  const skipped = new Map<string, string[]>(); // reason → backends, so a shared reason is said once
   for (const name of autoOrder) {
     const b = findBackend(name);
     if (!b) continue;
     const av = b.available();
     if (av.ok) {
-      if (skipped.length) sayOnce(`using ${name}; ${skipped.join('; ')}`);
+      if (skipped.size) sayOnce(`using ${name}; ${[...skipped].map(([r, ns]) => `${ns.join(' and ')}: ${r}`).join('; ')}`);
       return b;
     }
-    skipped.push(`${name} unavailable: ${av.reason}`);
+    skipped.set(av.reason, [...(skipped.get(av.reason) ?? []), name]);
   }
   throw new BackendError('no backend is available, not even js: the registry was not initialised');
 }
