@@ -1,6 +1,21 @@
-// Registers the 'wasm' and 'wasm-mt' backends. (Placeholder until the Wasm backend lands.)
+// Registers the 'wasm' and 'wasm-mt' backends. Nothing loads until a backend is asked for; then
+// the module built by `pnpm build:wasm` is compiled synchronously (fine in Node). When it is
+// missing or the runtime rejects it, the backend stays registered but unavailable, with the reason.
+import type { Backend } from '../backend.ts';
 import { registerBackend } from '../registry.ts';
+import { createWasmBackend, threadCount } from './backend.ts';
+import { loadModule, type ModuleResult } from './module.ts';
 
-const reason = 'not built: wasm/build/*.wasm is missing; run `pnpm build:wasm`';
+let cached: ModuleResult | null = null;
+const moduleOnce = (): ModuleResult => (cached ??= loadModule());
+
+function unavailable(name: 'wasm' | 'wasm-mt', reason: string): Backend {
+  return { name, describe: () => reason, available: () => ({ ok: false, reason }), kernels: {} };
+}
+
 for (const name of ['wasm', 'wasm-mt'] as const)
-  registerBackend(name, () => ({ name, describe: () => reason, available: () => ({ ok: false, reason }), kernels: {} }));
+  registerBackend(name, () => {
+    const m = moduleOnce();
+    if (!m.ok) return unavailable(name, m.reason);
+    return createWasmBackend(name, m.loaded, name === 'wasm' ? 1 : threadCount());
+  });

@@ -1,0 +1,47 @@
+// Finds, validates and compiles the Wasm module built by `pnpm build:wasm`. The relaxed-SIMD
+// build is preferred where the runtime validates it (Node 20 needs a V8 flag, set in-process
+// before compiling); otherwise the plain-SIMD build is the fallback.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { wasm, type WasmModule } from './api.ts';
+
+export type WasmVariant = 'relaxed-simd' | 'simd';
+export interface LoadedModule { module: WasmModule; variant: WasmVariant; file: string }
+export type ModuleResult = { ok: true; loaded: LoadedModule } | { ok: false; reason: string };
+
+/** wasm/build/ at the repository root. GROUNDUP_WASM_DIR points elsewhere (tests). */
+export function defaultBuildDir(): string {
+  return process.env.GROUNDUP_WASM_DIR ?? fileURLToPath(new URL('../../../../wasm/build/', import.meta.url));
+}
+
+export const files: Record<WasmVariant, string> = { 'relaxed-simd': 'groundup-relaxed.wasm', simd: 'groundup.wasm' };
+
+let flagSet = false;
+function enableRelaxedSimd(): void {
+  // Relaxed SIMD ships behind a flag in Node 20 (V8 11.3); newer Nodes accept it without.
+  if (!flagSet) setFlagsFromString('--experimental-wasm-relaxed-simd');
+  flagSet = true;
+}
+
+/**
+ * Loads the best module in dir. allowRelaxed=false (or GROUNDUP_WASM_RELAXED=0) skips the
+ * relaxed build. Missing files and modules the runtime rejects give a reason a user can act on.
+ */
+export function loadModule(dir = defaultBuildDir(), allowRelaxed = process.env.GROUNDUP_WASM_RELAXED !== '0'): ModuleResult {
+  const order: WasmVariant[] = allowRelaxed ? ['relaxed-simd', 'simd'] : ['simd'];
+  const rejected: string[] = [];
+  for (const variant of order) {
+    const file = `${dir.replace(/\/$/, '')}/${files[variant]}`;
+    if (!existsSync(file)) continue;
+    if (variant === 'relaxed-simd') enableRelaxedSimd();
+    const bytes = new Uint8Array(readFileSync(file));
+    if (!wasm.validate(bytes)) {
+      rejected.push(`${files[variant]} does not validate on this runtime`);
+      continue;
+    }
+    return { ok: true, loaded: { module: new wasm.Module(bytes), variant, file } };
+  }
+  if (rejected.length) return { ok: false, reason: `${rejected.join('; ')} (Node ${process.versions.node} lacks Wasm SIMD?)` };
+  return { ok: false, reason: `not built: ${dir.replace(/\/$/, '')}/${files.simd} is missing; run \`pnpm build:wasm\`` };
+}

@@ -1,0 +1,108 @@
+// Runs a job's chunks on the main thread and, for wasm-mt, on worker_threads that share the
+// arena's memory. The Kernels interface is synchronous, so the main thread takes chunks itself
+// and then blocks (Atomics.wait) until the workers' chunks are done.
+//
+// Control block (i32 words at CTRL), the only channel between threads:
+//   TICKET  gen << 16 | next chunk — a new gen announces a job; CAS on it hands out chunks;
+//           next = CLOSED once the job is done, so a late worker cannot take a chunk of the
+//           old gen while the main thread writes the next job's parameters
+//   NCHUNKS, DONE, JOB (index into jobNames), PARAMS (byte offset of the parameter block),
+//   ERROR (a worker's chunk threw: the job fails on the main thread)
+//   STATE + tid: 0 no worker, 1 starting, 2 running — workers clear it when they retire
+// Workers start lazily on the first threaded job, are unref'd so that a script exits on its
+// own, and retire after IDLE_MS without work (the next job starts them again).
+import { Worker } from 'node:worker_threads';
+import { jobNames, type JobName, type WasmExports, type WasmModule } from './api.ts';
+import { CTRL, type Arena } from './arena.ts';
+
+const TICKET = 0, NCHUNKS = 1, DONE = 2, JOB = 3, PARAMS = 4, ERROR = 5, STATE = 8;
+const CLOSED = 0xffff;
+export const MAX_THREADS = 32;
+const IDLE_MS = 2000;
+/** Busy-polls before sleeping in Atomics.wait: a futex wake costs tens of µs. */
+const SPIN = 20000;
+
+export class Pool {
+  private gen = 0;
+  private readonly workers: (Worker | null)[] = [];
+
+  constructor(readonly threads: number, private readonly arena: Arena, private readonly exports: WasmExports,
+    private readonly module: WasmModule) {
+    if (threads < 1 || threads > MAX_THREADS) throw new RangeError(`threads must be 1..${MAX_THREADS}, got ${threads}`);
+  }
+
+  private get ctrl(): Int32Array {
+    return new Int32Array(this.arena.memory.buffer, CTRL, STATE + MAX_THREADS);
+  }
+
+  /** Workers whose thread is starting or running (tests, `pnpm backends`). */
+  liveWorkers(): number {
+    const c = this.ctrl;
+    let n = 0;
+    for (let t = 1; t < this.threads; t++) if (Atomics.load(c, STATE + t) !== 0) n++;
+    return n;
+  }
+
+  /** Starts a worker for every thread slot whose worker is absent or has retired. */
+  private ensureWorkers(c: Int32Array): void {
+    for (let tid = 1; tid < this.threads; tid++) {
+      if (Atomics.compareExchange(c, STATE + tid, 0, 1) !== 0) continue;
+      const w = new Worker(new URL('./worker.mjs', import.meta.url), {
+        workerData: { module: this.module, memory: this.arena.memory, ctrl: CTRL, tid, idleMs: IDLE_MS, spin: SPIN, jobNames },
+        execArgv: [], // worker.mjs is plain JS: no tsx needed
+      });
+      w.unref();
+      w.on('error', (e: Error) => {
+        Atomics.store(c, STATE + tid, 0);
+        process.stderr.write(`groundup: wasm-mt worker ${tid} failed: ${e.message}\n`);
+      });
+      this.workers[tid] = w;
+    }
+  }
+
+  /**
+   * Runs chunks 0..nChunks-1 of job, each as exports[job](params, chunk, tid). parallel=false keeps
+   * it on the main thread (tid 0); otherwise tid < threads, and the job's scratch must cover them all.
+   */
+  run(job: JobName, params: number, nChunks: number, parallel = true): void {
+    const f = this.exports[job];
+    if (!parallel || this.threads === 1 || nChunks <= 1) {
+      for (let i = 0; i < nChunks; i++) f(params, i, 0);
+      return;
+    }
+    if (nChunks >= CLOSED) throw new RangeError(`a job has at most ${CLOSED - 1} chunks, got ${nChunks}`);
+    const c = this.ctrl;
+    this.ensureWorkers(c);
+    c[JOB] = jobNames.indexOf(job);
+    c[PARAMS] = params;
+    c[NCHUNKS] = nChunks;
+    c[ERROR] = 0;
+    Atomics.store(c, DONE, 0);
+    this.gen = (this.gen + 1) & 0x7fff;
+    Atomics.store(c, TICKET, this.gen << 16);
+    Atomics.notify(c, TICKET);
+    // take chunks like any worker
+    let failure: unknown = null;
+    for (;;) {
+      const t = Atomics.load(c, TICKET);
+      const i = t & 0xffff;
+      if (i >= nChunks) break;
+      if (Atomics.compareExchange(c, TICKET, t, t + 1) !== t) continue;
+      try {
+        f(params, i, 0);
+      } catch (e) {
+        failure ??= e;
+      }
+      Atomics.add(c, DONE, 1);
+    }
+    // the workers' chunks must finish before this returns (or throws): they write our operands
+    for (let spin = 0; ; spin++) {
+      const d = Atomics.load(c, DONE);
+      if (d >= nChunks) break;
+      if (spin > SPIN) Atomics.wait(c, DONE, d, 100);
+    }
+    Atomics.store(c, TICKET, (this.gen << 16) | CLOSED);
+    if (failure) throw failure;
+    if (c[ERROR]) throw new Error(`wasm-mt: a worker failed in ${job}`);
+  }
+}

@@ -1,0 +1,58 @@
+// Builds the AssemblyScript kernels in wasm/assembly/ into wasm/build/:
+//   groundup.wasm          Wasm SIMD (f32x4 mul + add)
+//   groundup-relaxed.wasm  Wasm SIMD + relaxed SIMD (f32x4.relaxed_madd, fused where the CPU has FMA)
+// Both import one shared memory, so wasm-mt's workers can run the same module over it.
+// This step never fails an install: without asc, or when asc fails, it says why and exits 0,
+// and groundup falls back to another backend (`pnpm backends` shows the reason).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const wasmDir = join(root, 'wasm');
+const say = (line) => console.log(`build-wasm: ${line}`);
+
+function findAsc() {
+  try {
+    const pkg = createRequire(join(wasmDir, 'package.json')).resolve('assemblyscript/package.json');
+    const bin = join(dirname(pkg), 'bin', 'asc.js');
+    return existsSync(bin) ? bin : null;
+  } catch {
+    return null;
+  }
+}
+
+const asc = findAsc();
+if (!asc) {
+  say('skipped: assemblyscript is not installed (run `pnpm install`); the wasm backends stay unavailable.');
+  process.exit(0);
+}
+
+// Memory: imported and shared (threads), maximum 4 GiB; the host grows it as operands need.
+const common = [
+  join(wasmDir, 'assembly', 'index.ts'),
+  '-O3', '--noAssert', '--runtime', 'stub',
+  '--importMemory', '--sharedMemory', '--initialMemory', '2', '--maximumMemory', '65536',
+];
+const variants = [
+  { file: 'groundup.wasm', features: 'simd,threads' },
+  { file: 'groundup-relaxed.wasm', features: 'simd,threads,relaxed-simd' },
+];
+
+mkdirSync(join(wasmDir, 'build'), { recursive: true });
+let failed = 0;
+for (const v of variants) {
+  const out = join(wasmDir, 'build', v.file);
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, [asc, ...common, '--enable', v.features, '-o', out], { cwd: wasmDir, encoding: 'utf8' });
+  if (r.status === 0) {
+    say(`${v.file} (${v.features}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  } else {
+    failed++;
+    say(`asc failed for ${v.file} (exit ${r.status ?? r.signal}):\n${(r.stderr || r.stdout || String(r.error ?? '')).trim()}`);
+  }
+}
+if (failed) say('the wasm backends fall back to another backend until `pnpm build:wasm` succeeds.');
+process.exit(0);
