@@ -1,0 +1,16 @@
+// The machine a run was measured on.
+import os from 'node:os';
+import type { Machine } from './types.ts';
+
+export function describeMachine(): Machine {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    v8: process.versions.v8,
+    platform: `${os.type()} ${os.release()}`,
+    arch: process.arch,
+  };
+}
