@@ -29,10 +29,12 @@ export interface WasmBackend extends Backend {
   readonly internals: { arena: Arena; pool: Pool; loaded: LoadedModule };
 }
 
-export function createWasmBackend(name: Extract<BackendName, 'wasm' | 'wasm-mt'>, loaded: LoadedModule, threads: number): WasmBackend {
+/** idleMs: how long wasm-mt's workers wait for work before they retire (tests shorten it). */
+export function createWasmBackend(name: Extract<BackendName, 'wasm' | 'wasm-mt'>, loaded: LoadedModule, threads: number,
+  opts: { idleMs?: number } = {}): WasmBackend {
   const arena = new Arena();
   const x = instantiate(loaded.module, arena.memory);
-  const pool = new Pool(threads, arena, x, loaded.module);
+  const pool = new Pool(threads, arena, x, loaded.module, opts.idleMs);
   const conv = new WasmConv(arena, x, pool);
   const what = `AssemblyScript, Wasm ${loaded.variant === 'relaxed-simd' ? 'SIMD + relaxed SIMD' : 'SIMD'}`;
   return {

@@ -6,16 +6,20 @@ import { registerBackend } from '../registry.ts';
 import { createWasmBackend, threadCount } from './backend.ts';
 import { loadModule, type ModuleResult } from './module.ts';
 
-let cached: ModuleResult | null = null;
-const moduleOnce = (): ModuleResult => (cached ??= loadModule());
-
 function unavailable(name: 'wasm' | 'wasm-mt', reason: string): Backend {
   return { name, describe: () => reason, available: () => ({ ok: false, reason }), kernels: {} };
 }
 
-for (const name of ['wasm', 'wasm-mt'] as const)
-  registerBackend(name, () => {
-    const m = moduleOnce();
-    if (!m.ok) return unavailable(name, m.reason);
-    return createWasmBackend(name, m.loaded, name === 'wasm' ? 1 : threadCount());
-  });
+/** (Re-)registers both backends over the module in dir (default wasm/build/; tests pass others). */
+export function registerWasmBackends(dir?: string): void {
+  let cached: ModuleResult | null = null;
+  const moduleOnce = (): ModuleResult => (cached ??= loadModule(dir));
+  for (const name of ['wasm', 'wasm-mt'] as const)
+    registerBackend(name, () => {
+      const m = moduleOnce();
+      if (!m.ok) return unavailable(name, m.reason);
+      return createWasmBackend(name, m.loaded, name === 'wasm' ? 1 : threadCount());
+    });
+}
+
+registerWasmBackends();

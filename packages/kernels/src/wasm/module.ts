@@ -29,6 +29,7 @@ function enableRelaxedSimd(): void {
  * relaxed build. Missing files and modules the runtime rejects give a reason a user can act on.
  */
 export function loadModule(dir = defaultBuildDir(), allowRelaxed = process.env.GROUNDUP_WASM_RELAXED !== '0'): ModuleResult {
+  const shown = dir === defaultBuildDir() && !process.env.GROUNDUP_WASM_DIR ? 'wasm/build' : dir.replace(/\/$/, '');
   const order: WasmVariant[] = allowRelaxed ? ['relaxed-simd', 'simd'] : ['simd'];
   const rejected: string[] = [];
   for (const variant of order) {
@@ -43,5 +44,5 @@ export function loadModule(dir = defaultBuildDir(), allowRelaxed = process.env.G
     return { ok: true, loaded: { module: new wasm.Module(bytes), variant, file } };
   }
   if (rejected.length) return { ok: false, reason: `${rejected.join('; ')} (Node ${process.versions.node} lacks Wasm SIMD?)` };
-  return { ok: false, reason: `not built: ${dir.replace(/\/$/, '')}/${files.simd} is missing; run \`pnpm build:wasm\`` };
+  return { ok: false, reason: `not built: ${shown}/${files.simd} is missing; run \`pnpm build:wasm\`` };
 }

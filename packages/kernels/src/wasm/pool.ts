@@ -18,16 +18,19 @@ import { CTRL, type Arena } from './arena.ts';
 const TICKET = 0, NCHUNKS = 1, DONE = 2, JOB = 3, PARAMS = 4, ERROR = 5, STATE = 8;
 const CLOSED = 0xffff;
 export const MAX_THREADS = 32;
-const IDLE_MS = 2000;
+/** Workers retire after this long without a job; GROUNDUP_WASM_IDLE_MS overrides. */
+const IDLE_MS = Number(process.env.GROUNDUP_WASM_IDLE_MS) || 2000;
 /** Busy-polls before sleeping in Atomics.wait: a futex wake costs tens of µs. */
 const SPIN = 20000;
 
 export class Pool {
   private gen = 0;
   private readonly workers: (Worker | null)[] = [];
+  /** Threaded jobs run, and how many of their chunks the workers took (tests, benchmarks). */
+  readonly stats = { jobs: 0, chunks: 0, workerChunks: 0 };
 
   constructor(readonly threads: number, private readonly arena: Arena, private readonly exports: WasmExports,
-    private readonly module: WasmModule) {
+    private readonly module: WasmModule, private readonly idleMs = IDLE_MS) {
     if (threads < 1 || threads > MAX_THREADS) throw new RangeError(`threads must be 1..${MAX_THREADS}, got ${threads}`);
   }
 
@@ -48,7 +51,7 @@ export class Pool {
     for (let tid = 1; tid < this.threads; tid++) {
       if (Atomics.compareExchange(c, STATE + tid, 0, 1) !== 0) continue;
       const w = new Worker(new URL('./worker.mjs', import.meta.url), {
-        workerData: { module: this.module, memory: this.arena.memory, ctrl: CTRL, tid, idleMs: IDLE_MS, spin: SPIN, jobNames },
+        workerData: { module: this.module, memory: this.arena.memory, ctrl: CTRL, tid, idleMs: this.idleMs, spin: SPIN, jobNames },
         execArgv: [], // worker.mjs is plain JS: no tsx needed
       });
       w.unref();
@@ -82,7 +85,7 @@ export class Pool {
     Atomics.store(c, TICKET, this.gen << 16);
     Atomics.notify(c, TICKET);
     // take chunks like any worker
-    let failure: unknown = null;
+    let failure: unknown = null, mine = 0;
     for (;;) {
       const t = Atomics.load(c, TICKET);
       const i = t & 0xffff;
@@ -94,6 +97,7 @@ export class Pool {
         failure ??= e;
       }
       Atomics.add(c, DONE, 1);
+      mine++;
     }
     // the workers' chunks must finish before this returns (or throws): they write our operands
     for (let spin = 0; ; spin++) {
@@ -102,6 +106,9 @@ export class Pool {
       if (spin > SPIN) Atomics.wait(c, DONE, d, 100);
     }
     Atomics.store(c, TICKET, (this.gen << 16) | CLOSED);
+    this.stats.jobs++;
+    this.stats.chunks += nChunks;
+    this.stats.workerChunks += nChunks - mine;
     if (failure) throw failure;
     if (c[ERROR]) throw new Error(`wasm-mt: a worker failed in ${job}`);
   }

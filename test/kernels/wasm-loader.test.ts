@@ -1,0 +1,91 @@
+// Loading the Wasm module: the relaxed-SIMD build where the runtime validates it, the plain one
+// otherwise; without the files the backends are unavailable with a reason, and auto falls back.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import type { GemmArgs } from '@groundup/kernels';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createWasmBackend, threadCount } from '../../packages/kernels/src/wasm/backend.ts';
+import { defaultBuildDir, files, loadModule } from '../../packages/kernels/src/wasm/module.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const built = loadModule();
+const test = suite('wasm loader');
+
+test('missing files: not available, with the reason and the command that fixes it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'groundup-wasm-'));
+  try {
+    const r = loadModule(dir);
+    assert.ok(!r.ok);
+    if (!r.ok) {
+      assert.match(r.reason, files.simd);
+      assert.match(r.reason, 'pnpm build:wasm');
+    }
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('missing files: `auto` falls back and says why (in a fresh process)', () => {
+  const code = `const k = await import('@groundup/kernels');
+    console.log(JSON.stringify({ wasm: k.availability('wasm'), mt: k.availability('wasm-mt'), auto: k.getBackend().name }));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    cwd: root, encoding: 'utf8', env: { ...process.env, GROUNDUP_WASM_DIR: join(tmpdir(), 'groundup-no-such-dir'), GROUNDUP_QUIET: '0', GROUNDUP_BACKEND: 'auto' },
+  });
+  assert.is(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { wasm: { ok: boolean; reason?: string }; mt: { ok: boolean }; auto: string };
+  assert.is(out.wasm.ok, false);
+  assert.is(out.mt.ok, false);
+  assert.match(out.wasm.reason ?? '', 'pnpm build:wasm');
+  assert.ok(!['wasm', 'wasm-mt'].includes(out.auto), `auto chose ${out.auto}`);
+  assert.match(r.stderr, /wasm.*pnpm build:wasm/);
+});
+
+test('the built module: relaxed SIMD where it validates, plain SIMD when asked', () => {
+  assert.ok(built.ok, built.ok ? '' : built.reason);
+  if (!built.ok) return;
+  assert.is(built.loaded.variant, 'relaxed-simd'); // Node 20 validates it once the V8 flag is set
+  const plain = loadModule(undefined, false);
+  assert.ok(plain.ok && plain.loaded.variant === 'simd');
+});
+
+test('a relaxed build the runtime rejects falls back to the plain build', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'groundup-wasm-'));
+  try {
+    writeFileSync(join(dir, files.simd), readFileSync(join(defaultBuildDir(), files.simd)));
+    writeFileSync(join(dir, files['relaxed-simd']), new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 255])); // not a valid module
+    const r = loadModule(dir);
+    assert.ok(r.ok && r.loaded.variant === 'simd');
+    writeFileSync(join(dir, files.simd), new Uint8Array([1, 2, 3]));
+    const bad = loadModule(dir);
+    assert.ok(!bad.ok && /does not validate/.test(bad.reason));
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('relaxed and plain modules compute the same GEMM', () => {
+  const plain = loadModule(undefined, false);
+  assert.ok(built.ok && plain.ok);
+  if (!built.ok || !plain.ok) return;
+  const m = 37, n = 45, k = 300;
+  const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i)), b = Float32Array.from({ length: k * n }, (_, i) => Math.cos(i));
+  const run = (c: Float32Array): GemmArgs => ({ transA: false, transB: false, m, n, k, alpha: 1, beta: 0, a, aOffset: 0, lda: k, strideA: 0,
+    b, bOffset: 0, ldb: n, strideB: 0, c, cOffset: 0, ldc: n, strideC: 0, batch: 1 });
+  const c1 = new Float32Array(m * n), c2 = new Float32Array(m * n);
+  createWasmBackend('wasm', built.loaded, 1).kernels.gemm!(run(c1));
+  createWasmBackend('wasm', plain.loaded, 1).kernels.gemm!(run(c2));
+  for (let i = 0; i < c1.length; i++) assert.ok(Math.abs(c1[i]! - c2[i]!) <= 1e-4 * (1 + Math.abs(c2[i]!)), `c[${i}] ${c1[i]} vs ${c2[i]}`);
+});
+
+test('GROUNDUP_THREADS: default 2, a count, and a clear error otherwise', () => {
+  assert.is(threadCount(undefined), 2);
+  assert.is(threadCount('3'), 3);
+  assert.is(threadCount('1'), 1);
+  assert.throws(() => threadCount('two'), /GROUNDUP_THREADS/);
+  assert.throws(() => threadCount('0'), /GROUNDUP_THREADS/);
+});
+
+test.run();
