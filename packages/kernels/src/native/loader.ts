@@ -1,6 +1,21 @@
-// Registers the 'native' and 'cuda' backends. (Placeholder until the addon lands.)
-import { registerBackend } from '../registry.ts';
+// Registers the 'native' and 'cuda' backends, both served by the one addon
+// (addon/build/Release/groundup_addon.node). Nothing loads until a backend is asked for.
+import type { Backend, BackendName } from '../backend.ts';
+import { findBackend, registerBackend } from '../registry.ts';
+import { loadAddon } from './addon.ts';
+import { cudaBackend } from './cuda.ts';
+import { nativeBackend } from './native.ts';
 
-const reason = 'not built: addon/build/Release/groundup_addon.node is missing; run `pnpm build:addon` after installing cmake and g++';
-for (const name of ['native', 'cuda'] as const)
-  registerBackend(name, () => ({ name, describe: () => reason, available: () => ({ ok: false, reason }), kernels: {} }));
+function unavailable(name: BackendName, reason: string): Backend {
+  return { name, describe: () => reason, available: () => ({ ok: false, reason }), kernels: {} };
+}
+
+registerBackend('native', () => {
+  const l = loadAddon();
+  return l.ok ? nativeBackend(l.addon) : unavailable('native', l.reason);
+});
+
+registerBackend('cuda', () => {
+  const l = loadAddon();
+  return l.ok ? cudaBackend(l.addon, findBackend('native')) : unavailable('cuda', l.reason);
+});

@@ -1,0 +1,150 @@
+// The groundup addon: N-API bindings for the CPU kernels (AVX2/FMA, threaded) and, through
+// cuda_bindings.cc, the CUDA ones.
+//
+// Calls are synchronous: a long GEMM or conv blocks the JS event loop until it returns, as
+// a training loop expects. The JS side passes scalars in one reused Float64Array, so a call
+// costs a handful of N-API calls (≈ 1 µs), never a copy of the data.
+#include <napi.h>
+
+#include <atomic>
+
+#include "args.h"
+#include "conv_args.h"
+#include "conv2d.h"
+#include "cpu_features.h"
+#include "cuda_api.h"
+#include "gemm.h"
+#include "pool.h"
+#include "scratch.h"
+
+namespace gu {
+
+void registerCuda(Napi::Env env, Napi::Object exports);  // cuda_bindings.cc
+
+namespace {
+
+bool cpuOk = false;
+std::atomic<int> liveEnvs{0};
+
+void requireCpu(const char* op) {
+  if (!cpuOk)
+    throw std::runtime_error(std::string(op) + ": this CPU lacks AVX2/FMA (x86-64-v3), which the native kernels need");
+}
+
+template <typename T>
+Napi::Value Gemm(const Napi::CallbackInfo& info, const char* op) {
+  return guarded(info, [&] {
+    requireCpu(op);
+    gemm(gemmArgs<T>(info, op));
+  });
+}
+
+Napi::Value GemmF32(const Napi::CallbackInfo& info) { return Gemm<float>(info, "native gemm"); }
+Napi::Value GemmF64(const Napi::CallbackInfo& info) { return Gemm<double>(info, "native gemmF64"); }
+
+Napi::Value ConvForward(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const char* op = "native conv2dForward";
+    requireCpu(op);
+    ConvArrays r = convForwardArgs(info, op);
+    conv2dForward(r.g, r.x, r.w, r.bias, r.out);
+  });
+}
+
+Napi::Value ConvBackwardData(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const char* op = "native conv2dBackwardData";
+    requireCpu(op);
+    ConvArrays r = convBackwardDataArgs(info, op);
+    conv2dBackwardData(r.g, r.gy, r.w, r.out);
+  });
+}
+
+Napi::Value ConvBackwardWeight(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const char* op = "native conv2dBackwardWeight";
+    requireCpu(op);
+    ConvArrays r = convBackwardWeightArgs(info, op);
+    conv2dBackwardWeight(r.g, r.x, r.gy, r.out);
+  });
+}
+
+/** (geometry, image[c,h,w], cols[c·kh·kw, outH·outW]) — one image, as in the Kernels interface. */
+Napi::Value Im2col(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const char* op = "native im2col";
+    requireCpu(op);
+    ConvGeometry g = convArgs(info, 0, op);
+    Span<float> image = arrayArg<float>(info, 1, op, "image"), cols = arrayArg<float>(info, 2, op, "cols");
+    needLength(op, "image", image.length, double(g.c) * g.h * g.w, "c·h·w");
+    needLength(op, "cols", cols.length, double(g.c) * g.kh * g.kw * g.outH * g.outW, "c·kh·kw·outH·outW");
+    im2col(g, image.data, cols.data);
+  });
+}
+
+/** (geometry, cols, image): adds cols into image, which the caller zeroes. */
+Napi::Value Col2im(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const char* op = "native col2im";
+    requireCpu(op);
+    ConvGeometry g = convArgs(info, 0, op);
+    Span<float> cols = arrayArg<float>(info, 1, op, "cols"), image = arrayArg<float>(info, 2, op, "image");
+    needLength(op, "cols", cols.length, double(g.c) * g.kh * g.kw * g.outH * g.outW, "c·kh·kw·outH·outW");
+    needLength(op, "image", image.length, double(g.c) * g.h * g.w, "c·h·w");
+    col2im(g, cols.data, image.data);
+  });
+}
+
+Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("avx2", cpuOk);
+  o.Set("threads", poolThreads());
+  o.Set("cpu", cpuBrand());
+  return o;
+}
+
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    if (info.Length() < 1 || !info[0].IsNumber())
+      throw ArgError(ArgError::Type, "native setThreads: n must be a number");
+    const double n = info[0].As<Napi::Number>().DoubleValue();
+    if (!(n >= 1 && n <= 64) || n != static_cast<int>(n))
+      throw ArgError(ArgError::Range, "native setThreads: n must be an integer in [1, 64]");
+    setPoolThreads(static_cast<int>(n));
+  });
+}
+
+void cleanup(void*) {
+  // Buffers and workers are process-wide: release them with the last Node environment.
+  if (liveEnvs.fetch_sub(1) != 1) return;
+  poolShutdown();
+  scratchRelease();
+  try {
+    cuda::release();
+  } catch (...) {
+  }
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  cpuOk = cpuHasAvx2Fma();
+  liveEnvs.fetch_add(1);
+  napi_add_env_cleanup_hook(env, cleanup, nullptr);
+  exports.Set("info", Napi::Function::New(env, Info));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
+  exports.Set("gemm", Napi::Function::New(env, GemmF32));
+  exports.Set("gemmF64", Napi::Function::New(env, GemmF64));
+  exports.Set("conv2dForward", Napi::Function::New(env, ConvForward));
+  exports.Set("conv2dBackwardData", Napi::Function::New(env, ConvBackwardData));
+  exports.Set("conv2dBackwardWeight", Napi::Function::New(env, ConvBackwardWeight));
+  exports.Set("im2col", Napi::Function::New(env, Im2col));
+  exports.Set("col2im", Napi::Function::New(env, Col2im));
+  registerCuda(env, exports);
+  return exports;
+}
+
+}  // namespace
+}  // namespace gu
+
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) { return gu::Init(env, exports); }
+NODE_API_MODULE(groundup_addon, InitModule)

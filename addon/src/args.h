@@ -1,0 +1,164 @@
+// Reading and checking a binding's arguments. Every typed array is taken zero-copy (its data
+// pointer already includes a subarray's byteOffset), and every index the kernel will touch is
+// checked against the array's length before the kernel runs.
+#pragma once
+#include <napi.h>
+
+#include <cmath>
+#include <sstream>
+#include <string>
+
+#include "conv2d.h"
+#include "errors.h"
+#include "gemm.h"
+
+namespace gu {
+
+template <typename T>
+struct Span {
+  T* data;
+  size_t length;
+};
+
+template <typename T> constexpr napi_typedarray_type arrayType();
+template <> constexpr napi_typedarray_type arrayType<float>() { return napi_float32_array; }
+template <> constexpr napi_typedarray_type arrayType<double>() { return napi_float64_array; }
+template <typename T> constexpr const char* arrayName();
+template <> constexpr const char* arrayName<float>() { return "Float32Array"; }
+template <> constexpr const char* arrayName<double>() { return "Float64Array"; }
+
+/** info[i] as a typed array of T, or ArgError::Type naming the op and the argument. */
+template <typename T>
+Span<T> arrayArg(const Napi::CallbackInfo& info, size_t i, const char* op, const char* name) {
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  napi_value buffer;
+  size_t byteOffset;
+  if (i >= info.Length() || !info[i].IsTypedArray() ||
+      napi_get_typedarray_info(info.Env(), info[i], &type, &length, &data, &buffer, &byteOffset) != napi_ok ||
+      type != arrayType<T>())
+    throw ArgError(ArgError::Type, std::string(op) + ": " + name + " must be a " + arrayName<T>());
+  return {static_cast<T*>(data), length};
+}
+
+inline std::string show(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+/** The parameter block (a Float64Array the loader fills per call: no per-field N-API calls). */
+struct Params {
+  const double* p;
+  size_t n;
+  const char* op;
+  long integer(size_t i, const char* name, long min) const {
+    const double v = i < n ? p[i] : NAN;
+    if (!(v >= min) || v > 9007199254740991.0 || v != std::floor(v))
+      throw ArgError(ArgError::Range, std::string(op) + ": " + name + " must be an integer ≥ " + std::to_string(min) +
+                                          ", got " + show(v));
+    return static_cast<long>(v);
+  }
+  double number(size_t i) const { return i < n ? p[i] : NAN; }
+};
+
+inline Params paramsArg(const Napi::CallbackInfo& info, size_t i, const char* op, size_t expect) {
+  Span<double> s = arrayArg<double>(info, i, op, "params");
+  if (s.length < expect)
+    throw ArgError(ArgError::Range, std::string(op) + ": params has " + std::to_string(s.length) + " entries, expected " +
+                                        std::to_string(expect));
+  return {s.data, s.length, op};
+}
+
+/** Throws unless elements [0, need) exist: "<op>: <name> has N elements but M are needed (…)". */
+inline void needLength(const char* op, const char* name, size_t have, double need, const std::string& why) {
+  if (need > static_cast<double>(have))
+    throw ArgError(ArgError::Range, std::string(op) + ": " + name + " has " + std::to_string(have) + " elements but " +
+                                        std::to_string(static_cast<long long>(need)) + " are needed (" + why + ")");
+}
+
+// Layouts of the parameter blocks; the TS loader (packages/kernels/src/native/params.ts) writes the same.
+enum GemmParam { kTransA, kTransB, kM, kN, kK, kAlpha, kBeta, kAOffset, kLda, kStrideA, kBOffset, kLdb, kStrideB,
+                 kCOffset, kLdc, kStrideC, kBatch, kGemmParams };
+enum ConvParam { kCN, kCC, kCH, kCW, kCO, kCKh, kCKw, kCStrideH, kCStrideW, kCPadH, kCPadW, kCOutH, kCOutW, kConvParams };
+
+/** Reads and checks a GEMM: every element of A, B and C it will touch lies inside its array. */
+template <typename T>
+GemmProblem<T> gemmArgs(const Napi::CallbackInfo& info, const char* op) {
+  Span<T> a = arrayArg<T>(info, 0, op, "a"), b = arrayArg<T>(info, 1, op, "b"), c = arrayArg<T>(info, 2, op, "c");
+  Params P = paramsArg(info, 3, op, kGemmParams);
+  GemmProblem<T> g;
+  g.transA = P.integer(kTransA, "transA", 0) != 0;
+  g.transB = P.integer(kTransB, "transB", 0) != 0;
+  g.m = P.integer(kM, "m", 0), g.n = P.integer(kN, "n", 0), g.k = P.integer(kK, "k", 0);
+  g.alpha = static_cast<T>(P.number(kAlpha));
+  const long beta = P.integer(kBeta, "beta", 0);
+  if (beta > 1) throw ArgError(ArgError::Range, std::string(op) + ": beta must be 0 or 1, got " + std::to_string(beta));
+  g.beta = static_cast<int>(beta);
+  g.batch = P.integer(kBatch, "batch", 0);
+  const long rowsA = g.transA ? g.k : g.m, colsA = g.transA ? g.m : g.k;
+  const long rowsB = g.transB ? g.n : g.k, colsB = g.transB ? g.k : g.n;
+  g.lda = P.integer(kLda, g.transA ? "lda (≥ m when transA)" : "lda (≥ k)", colsA);
+  g.ldb = P.integer(kLdb, g.transB ? "ldb (≥ k when transB)" : "ldb (≥ n)", colsB);
+  g.ldc = P.integer(kLdc, "ldc (≥ n)", g.n);
+  const long aOff = P.integer(kAOffset, "aOffset", 0), bOff = P.integer(kBOffset, "bOffset", 0);
+  const long cOff = P.integer(kCOffset, "cOffset", 0);
+  g.strideA = P.integer(kStrideA, "strideA", 0);
+  g.strideB = P.integer(kStrideB, "strideB", 0);
+  g.strideC = P.integer(kStrideC, "strideC", 0);
+  const double last = static_cast<double>(g.batch - 1);
+  if (g.batch > 0 && g.m > 0 && g.n > 0) {
+    needLength(op, "c", c.length, cOff + last * g.strideC + double(g.m - 1) * g.ldc + g.n,
+               "cOffset + (batch−1)·strideC + (m−1)·ldc + n");
+    if (g.k > 0) {
+      needLength(op, "a", a.length, aOff + last * g.strideA + double(rowsA - 1) * g.lda + colsA,
+                 "aOffset + (batch−1)·strideA + (rows−1)·lda + cols");
+      needLength(op, "b", b.length, bOff + last * g.strideB + double(rowsB - 1) * g.ldb + colsB,
+                 "bOffset + (batch−1)·strideB + (rows−1)·ldb + cols");
+    }
+  }
+  // Offsets are applied only when in range, so an empty problem never forms a wild pointer.
+  g.a = a.data + (static_cast<size_t>(aOff) <= a.length ? aOff : 0);
+  g.b = b.data + (static_cast<size_t>(bOff) <= b.length ? bOff : 0);
+  g.c = c.data + (static_cast<size_t>(cOff) <= c.length ? cOff : 0);
+  return g;
+}
+
+/** Reads and checks a conv geometry: outH/outW must follow from the others. */
+inline ConvGeometry convArgs(const Napi::CallbackInfo& info, size_t i, const char* op) {
+  Params P = paramsArg(info, i, op, kConvParams);
+  ConvGeometry g;
+  g.n = P.integer(kCN, "n", 0), g.c = P.integer(kCC, "c", 1), g.h = P.integer(kCH, "h", 1), g.w = P.integer(kCW, "w", 1);
+  g.o = P.integer(kCO, "o", 1), g.kh = P.integer(kCKh, "kh", 1), g.kw = P.integer(kCKw, "kw", 1);
+  g.strideH = P.integer(kCStrideH, "strideH", 1), g.strideW = P.integer(kCStrideW, "strideW", 1);
+  g.padH = P.integer(kCPadH, "padH", 0), g.padW = P.integer(kCPadW, "padW", 0);
+  g.outH = P.integer(kCOutH, "outH", 1), g.outW = P.integer(kCOutW, "outW", 1);
+  const long oh = (g.h + 2 * g.padH - g.kh) / g.strideH + 1, ow = (g.w + 2 * g.padW - g.kw) / g.strideW + 1;
+  if (g.h + 2 * g.padH < g.kh || g.w + 2 * g.padW < g.kw || oh != g.outH || ow != g.outW)
+    throw ArgError(ArgError::Range, std::string(op) + ": outH×outW " + std::to_string(g.outH) + "×" + std::to_string(g.outW) +
+                                        " does not follow from the geometry (expected " + std::to_string(oh) + "×" +
+                                        std::to_string(ow) + ")");
+  return g;
+}
+
+/** Runs a binding body, turning C++ errors into the JS error classes the loader expects. */
+template <class F>
+Napi::Value guarded(const Napi::CallbackInfo& info, F body) {
+  Napi::Env env = info.Env();
+  try {
+    body();
+  } catch (const ArgError& e) {
+    if (e.kind == ArgError::Type) throw Napi::TypeError::New(env, e.what());
+    throw Napi::RangeError::New(env, e.what());
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw Napi::Error::New(env, "native: out of memory for scratch buffers");
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, e.what());
+  }
+  return env.Undefined();
+}
+
+}  // namespace gu

@@ -1,0 +1,72 @@
+// N-API bindings for the CUDA kernels (cuda_api.h). Compiled with the host compiler whether
+// or not CUDA is: without it, cuda_stub.cc answers "not compiled".
+#include <napi.h>
+
+#include "args.h"
+#include "conv_args.h"
+#include "cuda_api.h"
+
+namespace gu {
+namespace {
+
+/** Elements from the (offset) start of an operand to one past its last element. */
+long span(long batch, long stride, long rows, long ld, long cols) {
+  if (batch <= 0 || rows <= 0 || cols <= 0) return 0;
+  return (batch - 1) * stride + (rows - 1) * ld + cols;
+}
+
+Napi::Value CudaInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const cuda::Status& s = cuda::status();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("compiled", s.compiled);
+  o.Set("ok", s.ok);
+  o.Set("code", s.code);
+  o.Set("message", s.message);
+  o.Set("device", s.device);
+  return o;
+}
+
+Napi::Value CudaGemm(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    GemmProblem<float> p = gemmArgs<float>(info, "cuda gemm");
+    if (p.m <= 0 || p.n <= 0 || p.batch <= 0) return;
+    const bool reads = p.k > 0;
+    cuda::gemm(p, reads ? span(p.batch, p.strideA, p.transA ? p.k : p.m, p.lda, p.transA ? p.m : p.k) : 0,
+               reads ? span(p.batch, p.strideB, p.transB ? p.n : p.k, p.ldb, p.transB ? p.k : p.n) : 0,
+               span(p.batch, p.strideC, p.m, p.ldc, p.n));
+  });
+}
+
+Napi::Value CudaConvForward(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    ConvArrays r = convForwardArgs(info, "cuda conv2dForward");
+    cuda::conv2dForward(r.g, r.x, r.w, r.bias, r.out);
+  });
+}
+
+Napi::Value CudaConvBackwardData(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    ConvArrays r = convBackwardDataArgs(info, "cuda conv2dBackwardData");
+    cuda::conv2dBackwardData(r.g, r.gy, r.w, r.out);
+  });
+}
+
+Napi::Value CudaConvBackwardWeight(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    ConvArrays r = convBackwardWeightArgs(info, "cuda conv2dBackwardWeight");
+    cuda::conv2dBackwardWeight(r.g, r.x, r.gy, r.out);
+  });
+}
+
+}  // namespace
+
+void registerCuda(Napi::Env env, Napi::Object exports) {
+  exports.Set("cudaInfo", Napi::Function::New(env, CudaInfo));
+  exports.Set("cudaGemm", Napi::Function::New(env, CudaGemm));
+  exports.Set("cudaConv2dForward", Napi::Function::New(env, CudaConvForward));
+  exports.Set("cudaConv2dBackwardData", Napi::Function::New(env, CudaConvBackwardData));
+  exports.Set("cudaConv2dBackwardWeight", Napi::Function::New(env, CudaConvBackwardWeight));
+}
+
+}  // namespace gu

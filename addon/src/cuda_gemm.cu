@@ -1,0 +1,160 @@
+// SGEMM on the GPU in three steps, so the hot kernel has one simple shape to handle:
+//   1. pad-copy op(A) into At[k][m] and op(B) into Bp[k][n], zero-filled to whole tiles
+//      (this absorbs transposes, leading dimensions, offsets and odd sizes);
+//   2. a tiled kernel: 128×128 tile of C per block, 8-deep k slices staged in shared memory
+//      with float4 loads, an 8×8 register block per thread (256 threads);
+//   3. scatter Cp into C with alpha and beta.
+#include "cuda_api.h"
+#include "cuda_device.h"
+#include "cuda_gemm.h"
+
+namespace gu {
+namespace cuda {
+namespace {
+
+constexpr int BM = 128, BN = 128, BK = 8, TM = 8, TN = 8;
+constexpr int kTileThreads = (BM / TM) * (BN / TN);  // 256
+static_assert(BM * BK == 4 * kTileThreads && BN * BK == 4 * kTileThreads, "one float4 per thread per slice");
+
+inline long long roundUp(long long x, long long m) { return (x + m - 1) / m * m; }
+
+/** dst[b][r][c] = (r < R && c < C) ? src[b·sb + r·sr + c·sc] : 0, over batch × Rp × Cp. */
+__global__ void padCopy(const float* __restrict__ src, long long sb, long long sr, long long sc, long long R, long long C,
+                        float* __restrict__ dst, long long Rp, long long Cp, long long batch) {
+  const long long per = Rp * Cp;
+  GU_GRID_LOOP(e, batch * per) {
+    const long long b = e / per, r = (e / Cp) % Rp, c = e % Cp;
+    dst[e] = (r < R && c < C) ? src[b * sb + r * sr + c * sc] : 0.0f;
+  }
+}
+
+/** Cp[b] (Mp×Np) = At[b]ᵀ · Bp[b], with At Kp×Mp and Bp Kp×Np; all dims are whole tiles. */
+__global__ void __launch_bounds__(kTileThreads) sgemmTiled(const float* __restrict__ At, const float* __restrict__ Bp,
+                                                         float* __restrict__ Cp, int Mp, int Np, int Kp, long long sA,
+                                                         long long sB, long long sC) {
+  __shared__ __align__(16) float As[BK][BM];
+  __shared__ __align__(16) float Bs[BK][BN];
+  const long long b = blockIdx.z;
+  At += b * sA;
+  Bp += b * sB;
+  Cp += b * sC;
+  const int row0 = blockIdx.y * BM, col0 = blockIdx.x * BN;
+  const int t = threadIdx.x;
+  const int tr = (t / (BN / TN)) * TM, tc = (t % (BN / TN)) * TN;  // this thread's 8×8 block
+  const int lk = t / (BM / 4), lc = (t % (BM / 4)) * 4;             // this thread's float4 of each slice
+
+  float acc[TM][TN];
+#pragma unroll
+  for (int i = 0; i < TM; i++)
+#pragma unroll
+    for (int j = 0; j < TN; j++) acc[i][j] = 0.0f;
+
+  for (int k0 = 0; k0 < Kp; k0 += BK) {
+    *reinterpret_cast<float4*>(&As[lk][lc]) =
+        *reinterpret_cast<const float4*>(At + static_cast<long long>(k0 + lk) * Mp + row0 + lc);
+    *reinterpret_cast<float4*>(&Bs[lk][lc]) =
+        *reinterpret_cast<const float4*>(Bp + static_cast<long long>(k0 + lk) * Np + col0 + lc);
+    __syncthreads();
+#pragma unroll
+    for (int kk = 0; kk < BK; kk++) {
+      float ra[TM], rb[TN];
+      const float4 a0 = *reinterpret_cast<const float4*>(&As[kk][tr]);
+      const float4 a1 = *reinterpret_cast<const float4*>(&As[kk][tr + 4]);
+      const float4 b0 = *reinterpret_cast<const float4*>(&Bs[kk][tc]);
+      const float4 b1 = *reinterpret_cast<const float4*>(&Bs[kk][tc + 4]);
+      ra[0] = a0.x; ra[1] = a0.y; ra[2] = a0.z; ra[3] = a0.w; ra[4] = a1.x; ra[5] = a1.y; ra[6] = a1.z; ra[7] = a1.w;
+      rb[0] = b0.x; rb[1] = b0.y; rb[2] = b0.z; rb[3] = b0.w; rb[4] = b1.x; rb[5] = b1.y; rb[6] = b1.z; rb[7] = b1.w;
+#pragma unroll
+      for (int i = 0; i < TM; i++)
+#pragma unroll
+        for (int j = 0; j < TN; j++) acc[i][j] = fmaf(ra[i], rb[j], acc[i][j]);
+    }
+    __syncthreads();  // before the next slice overwrites As/Bs
+  }
+#pragma unroll
+  for (int i = 0; i < TM; i++) {
+    float* row = Cp + static_cast<long long>(row0 + tr + i) * Np + col0 + tc;
+    *reinterpret_cast<float4*>(row) = make_float4(acc[i][0], acc[i][1], acc[i][2], acc[i][3]);
+    *reinterpret_cast<float4*>(row + 4) = make_float4(acc[i][4], acc[i][5], acc[i][6], acc[i][7]);
+  }
+}
+
+/** C[b·sc + i·ldc + j] = alpha·Cp[b][i][j] + (beta ? C[…] : 0) for i < m, j < n. */
+__global__ void scatterC(const float* __restrict__ Cp, long long Mp, long long Np, float* __restrict__ C, long long ldc,
+                         long long sc, long long m, long long n, long long batch, float alpha, int beta) {
+  GU_GRID_LOOP(e, batch * m * n) {
+    const long long b = e / (m * n), i = (e / n) % m, j = e % n;
+    float* c = C + b * sc + i * ldc + j;
+    const float v = alpha * Cp[(b * Mp + i) * Np + j];
+    *c = beta ? *c + v : v;
+  }
+}
+
+/** Up to 65535 batch items (gridDim.z) whose C do not overlap. */
+void gemmChunk(const GemmProblem<float>& d) {
+  const long long Mp = roundUp(d.m, BM), Np = roundUp(d.n, BN), Kp = roundUp(d.k, BK);
+  // A shared operand (stride 0) is packed once and read by every batch item.
+  const long long nA = d.strideA ? d.batch : 1, nB = d.strideB ? d.batch : 1;
+  float* At = buffer(kPackA, nA * Kp * Mp);
+  float* Bp = buffer(kPackB, nB * Kp * Np);
+  float* Cp = buffer(kPackC, d.batch * Mp * Np);
+  // op(A)(i, p) sits at a[i·lda + p], or a[p·lda + i] when transA; At is indexed [p][i].
+  padCopy<<<blocksFor(nA * Kp * Mp), kThreads>>>(d.a, d.strideA, d.transA ? d.lda : 1, d.transA ? 1 : d.lda, d.k, d.m,
+                                                  At, Kp, Mp, nA);
+  checkLaunch("gemm pack A");
+  // op(B)(p, j) sits at b[p·ldb + j], or b[j·ldb + p] when transB; Bp is indexed [p][j].
+  padCopy<<<blocksFor(nB * Kp * Np), kThreads>>>(d.b, d.strideB, d.transB ? 1 : d.ldb, d.transB ? d.ldb : 1, d.k, d.n,
+                                                  Bp, Kp, Np, nB);
+  checkLaunch("gemm pack B");
+  const dim3 grid(static_cast<unsigned>(Np / BN), static_cast<unsigned>(Mp / BM), static_cast<unsigned>(d.batch));
+  sgemmTiled<<<grid, kTileThreads>>>(At, Bp, Cp, static_cast<int>(Mp), static_cast<int>(Np), static_cast<int>(Kp),
+                                     d.strideA ? Kp * Mp : 0, d.strideB ? Kp * Np : 0, Mp * Np);
+  checkLaunch("sgemm kernel");
+  scatterC<<<blocksFor(d.batch * d.m * d.n), kThreads>>>(Cp, Mp, Np, d.c, d.ldc, d.strideC, d.m, d.n, d.batch, d.alpha,
+                                                          d.beta);
+  checkLaunch("gemm scatter C");
+}
+
+}  // namespace
+
+void gemmOnDevice(const GemmProblem<float>& d) {
+  if (d.m <= 0 || d.n <= 0 || d.batch <= 0) return;
+  if (d.m > 65535LL * BM || d.n > (1LL << 30) || d.k > (1LL << 30))  // gridDim.y ≤ 65535; int indices in the kernel
+    throw CudaError("cuda gemm: m above 8388480 or n, k above 2^30 are not supported");
+  // Batch items whose C overlap (strideC = 0 accumulates) run one after another, in order.
+  const bool disjoint = d.batch == 1 || d.strideC >= (d.m - 1) * d.ldc + d.n;
+  const long long Mp = roundUp(d.m, BM), Np = roundUp(d.n, BN), Kp = roundUp(d.k, BK);
+  const long long perItem = Kp * Mp + Kp * Np + Mp * Np;
+  long long chunk = disjoint ? (1LL << 28) / (perItem > 0 ? perItem : 1) : 1;  // ≤ 1 GiB of padded panels
+  if (chunk < 1) chunk = 1;
+  if (chunk > 65535) chunk = 65535;
+  for (long long b0 = 0; b0 < d.batch; b0 += chunk) {
+    GemmProblem<float> part = d;
+    part.batch = d.batch - b0 < chunk ? d.batch - b0 : chunk;
+    part.a = d.a + b0 * d.strideA;
+    part.b = d.b + b0 * d.strideB;
+    part.c = d.c + b0 * d.strideC;
+    gemmChunk(part);
+  }
+}
+
+void gemm(const GemmProblem<float>& p, long aSpan, long bSpan, long cSpan) {
+  requireDevice("cuda gemm");
+  float* dA = buffer(kInA, aSpan);
+  float* dB = buffer(kInB, bSpan);
+  float* dC = buffer(kOut, cSpan);
+  upload(dA, p.a, aSpan, "gemm copy A to device");
+  upload(dB, p.b, bSpan, "gemm copy B to device");
+  // C must come over unless every element of its span is overwritten (beta = 0 and no gaps).
+  const bool dense = p.ldc == p.n && (p.batch == 1 || p.strideC == p.m * p.n);
+  if (p.beta || !dense) upload(dC, p.c, cSpan, "gemm copy C to device");
+  GemmProblem<float> d = p;
+  d.a = dA;
+  d.b = dB;
+  d.c = dC;
+  gemmOnDevice(d);
+  download(p.c, dC, cSpan, "gemm copy C to host");
+}
+
+}  // namespace cuda
+}  // namespace gu

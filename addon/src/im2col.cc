@@ -1,0 +1,73 @@
+// im2col / col2im for one image: cols[(ci·kh + ky)·kw + kx, oy·outW + ox]. Each output row is
+// split into a zero prefix, a valid middle and a zero suffix computed up front, so the inner
+// loop has no bounds test (and is a plain copy when the stride is 1).
+#include <cstring>
+
+#include "conv2d.h"
+
+namespace gu {
+namespace {
+
+/** The ox for which ix = ox·s − pad + kx lies in [0, w): [lo, hi). */
+inline void validRange(long w, long outW, long s, long pad, long kx, long& lo, long& hi) {
+  const long first = pad - kx;  // ix ≥ 0  ⇔  ox·s ≥ first
+  lo = first <= 0 ? 0 : (first + s - 1) / s;
+  const long last = w - 1 + pad - kx;  // ix ≤ w − 1  ⇔  ox·s ≤ last
+  hi = last < 0 ? 0 : last / s + 1;
+  if (hi > outW) hi = outW;
+  if (lo > hi) lo = hi;
+}
+
+}  // namespace
+
+void im2col(const ConvGeometry& g, const float* image, float* cols) {
+  const long L = g.outH * g.outW;
+  for (long ci = 0; ci < g.c; ci++)
+    for (long ky = 0; ky < g.kh; ky++)
+      for (long kx = 0; kx < g.kw; kx++) {
+        float* row = cols + ((ci * g.kh + ky) * g.kw + kx) * L;
+        long lo, hi;
+        validRange(g.w, g.outW, g.strideW, g.padW, kx, lo, hi);
+        for (long oy = 0; oy < g.outH; oy++) {
+          float* dst = row + oy * g.outW;
+          const long iy = oy * g.strideH - g.padH + ky;
+          if (iy < 0 || iy >= g.h) {
+            std::memset(dst, 0, g.outW * sizeof(float));
+            continue;
+          }
+          for (long ox = 0; ox < lo; ox++) dst[ox] = 0;
+          if (lo < hi) {
+            const float* src = image + (ci * g.h + iy) * g.w + lo * g.strideW - g.padW + kx;  // ix at ox = lo
+            if (g.strideW == 1)
+              std::memcpy(dst + lo, src, (hi - lo) * sizeof(float));
+            else
+              for (long ox = lo; ox < hi; ox++) dst[ox] = src[(ox - lo) * g.strideW];
+          }
+          for (long ox = hi; ox < g.outW; ox++) dst[ox] = 0;
+        }
+      }
+}
+
+void col2im(const ConvGeometry& g, const float* cols, float* image) {
+  const long L = g.outH * g.outW;
+  for (long ci = 0; ci < g.c; ci++)
+    for (long ky = 0; ky < g.kh; ky++)
+      for (long kx = 0; kx < g.kw; kx++) {
+        const float* row = cols + ((ci * g.kh + ky) * g.kw + kx) * L;
+        long lo, hi;
+        validRange(g.w, g.outW, g.strideW, g.padW, kx, lo, hi);
+        for (long oy = 0; oy < g.outH; oy++) {
+          const long iy = oy * g.strideH - g.padH + ky;
+          if (iy < 0 || iy >= g.h) continue;
+          if (lo >= hi) continue;
+          const float* src = row + oy * g.outW;
+          float* dst = image + (ci * g.h + iy) * g.w + lo * g.strideW - g.padW + kx;  // ix at ox = lo
+          if (g.strideW == 1)
+            for (long ox = lo; ox < hi; ox++) dst[ox - lo] += src[ox];
+          else
+            for (long ox = lo; ox < hi; ox++) dst[(ox - lo) * g.strideW] += src[ox];
+        }
+      }
+}
+
+}  // namespace gu

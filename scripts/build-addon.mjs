@@ -1,0 +1,90 @@
+// Builds the native addon (addon/ → addon/build/Release/groundup_addon.node) with cmake-js.
+// This step never fails an install: without cmake, a compiler or cmake-js, or when the build
+// fails, it says why, writes the reason to addon/build/reason.txt (which `pnpm backends`
+// shows) and exits 0. CUDA kernels are compiled when nvcc is found; if that build fails, the
+// CPU-only addon is built instead. GROUNDUP_CUDA=off skips CUDA.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const addonDir = join(root, 'addon');
+const buildDir = join(addonDir, 'build');
+const reasonFile = join(buildDir, 'reason.txt');
+const logFile = join(buildDir, 'build.log');
+const say = (line) => console.log(`build-addon: ${line}`);
+
+function giveUp(reason) {
+  mkdirSync(buildDir, { recursive: true });
+  writeFileSync(reasonFile, reason + '\n');
+  say(`skipped: ${reason}. The native backend stays unavailable; the install continues.`);
+  process.exit(0);
+}
+
+/** True when `cmd --version` runs. */
+function runs(cmd) {
+  const [exe, ...args] = cmd.trim().split(/\s+/);
+  if (!exe) return false;
+  const r = spawnSync(exe, [...args, '--version'], { encoding: 'utf8' });
+  return !r.error && r.status === 0;
+}
+
+function findCmakeJs() {
+  try {
+    const pkg = createRequire(join(addonDir, 'package.json')).resolve('cmake-js/package.json');
+    const bin = join(dirname(pkg), 'bin', 'cmake-js');
+    return existsSync(bin) ? bin : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The most telling line of a failed build log. */
+function firstError(log) {
+  const lines = log.split('\n').map((l) => l.trim()).filter(Boolean);
+  const pick = lines.find((l) => /CMAKE_CXX_COMPILER|No CMAKE_|not found|fatal error|error:|Error:|CMake Error/i.test(l) && !/^--/.test(l));
+  return (pick ?? lines.at(-1) ?? 'no output').slice(0, 200);
+}
+
+function build(cmakeJs, withCuda) {
+  const args = [cmakeJs, 'build', '-d', addonDir, '-p', String(availableParallelism()), `--CDWITH_CUDA=${withCuda ? 'ON' : 'OFF'}`];
+  const r = spawnSync(process.execPath, args, { cwd: addonDir, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const log = `$ node ${args.map((a) => relative(root, a) || a).join(' ')}\n${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}\n`;
+  return { ok: r.status === 0 && !r.error, log };
+}
+
+const t0 = Date.now();
+mkdirSync(buildDir, { recursive: true });
+rmSync(reasonFile, { force: true });
+
+const cmakeJs = findCmakeJs();
+if (!cmakeJs) giveUp('cmake-js is not installed in addon/node_modules; run `pnpm install`');
+if (!runs(process.env.CMAKE ?? 'cmake')) giveUp('cmake not found; install cmake (apt-get install cmake)');
+const cxx = process.env.CXX ?? ['c++', 'g++', 'clang++'].find(runs);
+if (!cxx || !runs(cxx)) giveUp(`no C++ compiler found${process.env.CXX !== undefined ? ` (CXX=${process.env.CXX})` : ''}; install g++`);
+
+/** Loads the built module in a child process: proves it loads, and says whether CUDA is in. */
+function probe() {
+  const file = join(buildDir, 'Release', 'groundup_addon.node');
+  const code = `const a = require(${JSON.stringify(file)}); const c = a.cudaInfo(); console.log(c.compiled ? 'with CUDA kernels (' + (c.ok ? c.device : 'no device here: ' + c.message) + ')' : 'CPU only (' + c.message + ')')`;
+  const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
+  return r.status === 0 ? { ok: true, note: r.stdout.trim() } : { ok: false, note: firstError(`${r.stderr}`) };
+}
+
+const wantCuda = (process.env.GROUNDUP_CUDA ?? 'on').toLowerCase() !== 'off';
+let result = build(cmakeJs, wantCuda);
+let log = result.log;
+if (!result.ok && wantCuda) {
+  say(`the build with CUDA failed (${firstError(result.log)}); retrying CPU-only`);
+  const retry = build(cmakeJs, false);
+  log += '\n--- retry without CUDA ---\n' + retry.log;
+  result = retry;
+}
+writeFileSync(logFile, log);
+if (!result.ok) giveUp(`build failed: ${firstError(result.log)} (log: addon/build/build.log)`);
+const loaded = probe();
+if (!loaded.ok) giveUp(`the built addon does not load: ${loaded.note}`);
+say(`built addon/build/Release/groundup_addon.node ${loaded.note} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
