@@ -2,6 +2,7 @@
 // says why when it cannot. The addon's own errors are mapped to groundup's named classes.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BackendError, DTypeError, ShapeError } from '../errors.ts';
 
@@ -29,7 +30,6 @@ export interface NativeAddon {
 export type AddonLoad = { ok: true; addon: NativeAddon; path: string } | { ok: false; reason: string };
 
 const defaultPath = fileURLToPath(new URL('../../../../addon/build/Release/groundup_addon.node', import.meta.url));
-const reasonPath = fileURLToPath(new URL('../../../../addon/build/reason.txt', import.meta.url));
 const fix = 'run `pnpm build:addon` after installing cmake and g++';
 let cached: AddonLoad | null = null;
 
@@ -43,8 +43,9 @@ export function loadAddon(): AddonLoad {
   const path = addonPath();
   if (!existsSync(path)) {
     let why = `${path} is missing`;
+    const reasonPath = join(dirname(dirname(path)), 'reason.txt'); // build/Release/x.node → build/reason.txt
     try {
-      if (!process.env.GROUNDUP_ADDON && existsSync(reasonPath)) why = readFileSync(reasonPath, 'utf8').trim() || why;
+      if (existsSync(reasonPath)) why = readFileSync(reasonPath, 'utf8').trim() || why;
     } catch {
       // keep the generic reason
     }
