@@ -5,6 +5,7 @@ import { conv2dBackwardDataWith, conv2dBackwardWeightWith, conv2dForwardWith, co
 import { allocate, isFloating } from './dtype.ts';
 import { fmt } from './shape.ts';
 import { Storage } from './storage.ts';
+import { attach } from './autograd/node.ts';
 import { Tensor } from './tensor.ts';
 
 export type { Conv2dOptions };
@@ -35,7 +36,12 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   if (input.dtype === 'float32')
     kernel('conv2dForward')(g, raw(input) as Float32Array, raw(weight) as Float32Array, bias ? (raw(bias) as Float32Array) : null, out.data as Float32Array);
   else conv2dForwardWith(kernel('gemmF64'), g, raw(input) as Float64Array, raw(weight) as Float64Array, bias ? (raw(bias) as Float64Array) : null, out.data as Float64Array);
-  return out;
+  // The backward kernels come from the registry too, so backends accelerate training.
+  return attach(out, 'ConvolutionBackward0', [input, weight, bias], (gy) => [
+    input.requiresGrad ? conv2dBackwardInput(g, gy, weight) : null,
+    weight.requiresGrad ? conv2dBackwardWeight(g, input, gy) : null,
+    bias?.requiresGrad ? gy.sum([0, 2, 3]) : null,
+  ], [...(weight.requiresGrad ? [input] : []), ...(input.requiresGrad ? [weight] : [])]);
 }
 
 /** The gradient of conv2d with respect to its input. */
@@ -66,5 +72,15 @@ export function unfold(input: Tensor, kernelSize: number | [number, number], opt
   // Other backends' im2col is float32-only; float64 stays on js.
   const im2col = (input.dtype === 'float64' ? jsBackend.kernels.im2col! : kernel('im2col')) as (g: Conv2dGeometry, image: FloatArray, cols: FloatArray) => void;
   for (let i = 0; i < g.n; i++) im2col(g, x.subarray(i * img, (i + 1) * img), (out.data as FloatArray).subarray(i * K * L, (i + 1) * K * L));
+  return attach(out, 'Im2ColBackward0', [input], (gy) => [fold(g, gy)]);
+}
+
+/** F.fold for unfold's geometry: adds each column back into its image (col2im). */
+function fold(g: Conv2dGeometry, cols: Tensor): Tensor {
+  const K = g.c * g.kh * g.kw, L = g.outH * g.outW, img = g.c * g.h * g.w;
+  const out = make(cols, [g.n, g.c, g.h, g.w]);
+  const c = raw(cols);
+  const col2im = (cols.dtype === 'float64' ? jsBackend.kernels.col2im! : kernel('col2im')) as (g: Conv2dGeometry, cols: FloatArray, image: FloatArray) => void;
+  for (let i = 0; i < g.n; i++) col2im(g, c.subarray(i * K * L, (i + 1) * K * L), (out.data as FloatArray).subarray(i * img, (i + 1) * img));
   return out;
 }

@@ -8,7 +8,7 @@ import { fmt, numelOf } from './shape.ts';
 import { Storage } from './storage.ts';
 import { Tensor, type NestedArray } from './tensor.ts';
 
-export interface CreateOptions { dtype?: DType; generator?: Generator }
+export interface CreateOptions { dtype?: DType; generator?: Generator; requiresGrad?: boolean }
 type ShapeArgs = [readonly number[], CreateOptions?] | number[];
 
 export function parseShapeArgs(op: string, args: ShapeArgs): { shape: number[]; opts: CreateOptions } {
@@ -58,7 +58,8 @@ export function tensor(data: NestedArray | TypedArray | Tensor, opts: CreateOpti
     const x = Number(v);
     out[i] = dtype === 'bool' ? (x !== 0 ? 1 : 0) : dtype === 'int32' ? Math.trunc(x) : x;
   }
-  return new Tensor(new Storage(out), shape, undefined, 0, dtype);
+  const t = new Tensor(new Storage(out), shape, undefined, 0, dtype);
+  return opts.requiresGrad ? t.requiresGrad_() : t;
 }
 
 export function full(shape: readonly number[], value: number | boolean, opts: CreateOptions = {}): Tensor {

@@ -6,6 +6,7 @@ import { allocate, isFloating, resultType, scalarDType, type DType, type Operand
 import { binaryLoop, ternaryLoop, unaryLoop, writeStrided, type Strided } from './iterate.ts';
 import { broadcastAll, fmt, sameShape } from './shape.ts';
 import { Storage } from './storage.ts';
+import { attach } from './autograd/node.ts';
 import { Tensor } from './tensor.ts';
 import { expand } from './views.ts';
 
@@ -33,7 +34,9 @@ const outDType = (kind: Kind, common: DType): DType =>
 export function binary(op: string, a: TensorLike, b: TensorLike, f: (x: number, y: number) => number, kind: Kind = 'same'): Tensor {
   const shape = broadcastAll(op, [shapeOf(a), shapeOf(b)]);
   const out = make(outDType(kind, resultType([operand(a), operand(b)])), shape);
-  binaryLoop(shape, strided(a, shape), strided(b, shape), out.data, f);
+  // bool results of arithmetic stay 0/1 (True + True is True, as in PyTorch).
+  const g = out.dtype === 'bool' && kind !== 'bool' ? (x: number, y: number): number => +(f(x, y) !== 0) : f;
+  binaryLoop(shape, strided(a, shape), strided(b, shape), out.data, g);
   return out;
 }
 
@@ -55,18 +58,47 @@ export function assignInPlace(op: string, self: Tensor, value: Tensor): Tensor {
 }
 
 const sigm = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+const T = (x: TensorLike): Tensor | null => (x instanceof Tensor ? x : null);
+const needs = (x: TensorLike): boolean => x instanceof Tensor && x.requiresGrad;
+/** The tensors a backward needs: `x` only when the other operand will receive a gradient. */
+const keep = (x: TensorLike, forOther: TensorLike): Tensor[] => (x instanceof Tensor && needs(forOther) ? [x] : []);
 
 export const add = (a: TensorLike, b: TensorLike, alpha = 1): Tensor =>
-  alpha === 1 ? binary('add', a, b, (x, y) => x + y) : binary('add', a, b, (x, y) => x + alpha * y);
+  attach(alpha === 1 ? binary('add', a, b, (x, y) => x + y) : binary('add', a, b, (x, y) => x + alpha * y),
+    'AddBackward0', [a, b], (g) => [g, alpha === 1 ? g : g.mul(alpha)]);
 export const sub = (a: TensorLike, b: TensorLike, alpha = 1): Tensor =>
-  alpha === 1 ? binary('sub', a, b, (x, y) => x - y) : binary('sub', a, b, (x, y) => x - alpha * y);
-export const mul = (a: TensorLike, b: TensorLike): Tensor => binary('mul', a, b, (x, y) => x * y);
+  attach(alpha === 1 ? binary('sub', a, b, (x, y) => x - y) : binary('sub', a, b, (x, y) => x - alpha * y),
+    'SubBackward0', [a, b], (g) => [g, g.mul(-alpha)]);
+export const mul = (a: TensorLike, b: TensorLike): Tensor =>
+  attach(binary('mul', a, b, (x, y) => x * y), 'MulBackward0', [a, b], (g) => [needs(a) ? g.mul(b) : null, needs(b) ? g.mul(a) : null],
+    [...keep(b, a), ...keep(a, b)]);
 /** True division: integer inputs give float32, as in PyTorch. */
-export const div = (a: TensorLike, b: TensorLike): Tensor => binary('div', a, b, (x, y) => x / y, 'float');
-export const pow = (a: TensorLike, b: TensorLike): Tensor => binary('pow', a, b, (x, y) => (y === 2 ? x * x : Math.pow(x, y)));
-export const maximum = (a: TensorLike, b: TensorLike): Tensor => binary('maximum', a, b, (x, y) => (x !== x || y !== y ? NaN : x > y ? x : y));
-export const minimum = (a: TensorLike, b: TensorLike): Tensor => binary('minimum', a, b, (x, y) => (x !== x || y !== y ? NaN : x < y ? x : y));
-export const remainder = (a: TensorLike, b: TensorLike): Tensor => binary('remainder', a, b, (x, y) => x - Math.floor(x / y) * y);
+export const div = (a: TensorLike, b: TensorLike): Tensor =>
+  attach(binary('div', a, b, (x, y) => x / y, 'float'), 'DivBackward0', [a, b],
+    (g) => [needs(a) ? g.div(b) : null, needs(b) ? g.mul(a).neg().div(mul(b, b)) : null], [...keep(b, a), ...keep(b, b), ...keep(a, b)]);
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  const out = binary('pow', a, b, (x, y) => (y === 2 ? x * x : Math.pow(x, y)));
+  return attach(out, 'PowBackward0', [a, b], (g) => [
+    needs(a) ? g.mul(b).mul(pow(a, sub(b, 1))) : null,
+    // d/dy x^y = x^y·log x; PyTorch takes it as 0 where x = 0 and y ≥ 0.
+    needs(b) ? g.mul(where(logicalAnd(eq(a, 0), ge(b, 0)), 0, mul(out, log(T(a) ?? full0(a))))) : null,
+  ], [...keep(a, a), ...keep(b, a), ...(needs(b) ? [out] : [])]);
+}
+const full0 = (x: TensorLike): Tensor => new Tensor(new Storage(Float64Array.of(Number(x))), [], [], 0, 'float64').to('float32');
+/** On ties the gradient is split evenly, as in PyTorch. */
+export const maximum = (a: TensorLike, b: TensorLike): Tensor =>
+  attach(binary('maximum', a, b, (x, y) => (x !== x || y !== y ? NaN : x > y ? x : y)), 'MaximumBackward0', [a, b], (g) => {
+    const half = mul(eq(a, b), 0.5);
+    return [needs(a) ? g.mul(add(gt(a, b), half)) : null, needs(b) ? g.mul(add(lt(a, b), half)) : null];
+  }, [...(T(a) ? [T(a)!] : []), ...(T(b) ? [T(b)!] : [])]);
+export const minimum = (a: TensorLike, b: TensorLike): Tensor =>
+  attach(binary('minimum', a, b, (x, y) => (x !== x || y !== y ? NaN : x < y ? x : y)), 'MinimumBackward0', [a, b], (g) => {
+    const half = mul(eq(a, b), 0.5);
+    return [needs(a) ? g.mul(add(lt(a, b), half)) : null, needs(b) ? g.mul(add(gt(a, b), half)) : null];
+  }, [...(T(a) ? [T(a)!] : []), ...(T(b) ? [T(b)!] : [])]);
+export const remainder = (a: TensorLike, b: TensorLike): Tensor =>
+  attach(binary('remainder', a, b, (x, y) => x - Math.floor(x / y) * y), 'RemainderBackward0', [a, b],
+    (g) => [g, needs(b) ? g.mul(floor(div(a, b))).neg() : null], [...keep(a, b), ...keep(b, b)]);
 export const lt = (a: TensorLike, b: TensorLike): Tensor => binary('lt', a, b, (x, y) => +(x < y), 'bool');
 export const le = (a: TensorLike, b: TensorLike): Tensor => binary('le', a, b, (x, y) => +(x <= y), 'bool');
 export const gt = (a: TensorLike, b: TensorLike): Tensor => binary('gt', a, b, (x, y) => +(x > y), 'bool');
@@ -77,32 +109,40 @@ export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => binary('logi
 export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => binary('logicalOr', a, b, (x, y) => +(x !== 0 || y !== 0), 'bool');
 export const logicalXor = (a: TensorLike, b: TensorLike): Tensor => binary('logicalXor', a, b, (x, y) => +((x !== 0) !== (y !== 0)), 'bool');
 
+/** A differentiable unary op: d(out)/dx from the input x and the output. */
+function unaryGrad(name: string, a: Tensor, f: (x: number) => number, kind: Kind, dx: (x: Tensor, out: Tensor) => Tensor | number,
+  saves: 'x' | 'out' | 'both' | 'none'): Tensor {
+  const out = unary(name.toLowerCase(), a, f, kind);
+  const saved = saves === 'x' ? [a] : saves === 'out' ? [out] : saves === 'both' ? [a, out] : [];
+  return attach(out, `${name}Backward0`, [a], (g) => [g.mul(dx(a, out))], saved);
+}
+
 export const neg = (a: Tensor): Tensor => {
   if (a.dtype === 'bool') throw new DTypeError('neg: negation of a bool tensor is not supported; use logicalNot()');
-  return unary('neg', a, (x) => -x);
+  return unaryGrad('Neg', a, (x) => -x, 'same', () => -1, 'none');
 };
-export const abs = (a: Tensor): Tensor => unary('abs', a, Math.abs);
-export const sqrt = (a: Tensor): Tensor => unary('sqrt', a, Math.sqrt, 'float');
-export const rsqrt = (a: Tensor): Tensor => unary('rsqrt', a, (x) => 1 / Math.sqrt(x), 'float');
-export const exp = (a: Tensor): Tensor => unary('exp', a, Math.exp, 'float');
-export const log = (a: Tensor): Tensor => unary('log', a, Math.log, 'float');
-export const log1p = (a: Tensor): Tensor => unary('log1p', a, Math.log1p, 'float');
-export const expm1 = (a: Tensor): Tensor => unary('expm1', a, Math.expm1, 'float');
-export const sin = (a: Tensor): Tensor => unary('sin', a, Math.sin, 'float');
-export const cos = (a: Tensor): Tensor => unary('cos', a, Math.cos, 'float');
-export const sigmoid = (a: Tensor): Tensor => unary('sigmoid', a, sigm, 'float');
-export const tanh = (a: Tensor): Tensor => unary('tanh', a, Math.tanh, 'float');
-export const relu = (a: Tensor): Tensor => unary('relu', a, (x) => (x <= 0 ? 0 : x));
-export const square = (a: Tensor): Tensor => unary('square', a, (x) => x * x);
-export const reciprocal = (a: Tensor): Tensor => unary('reciprocal', a, (x) => 1 / x, 'float');
-export const sign = (a: Tensor): Tensor => unary('sign', a, (x) => (x > 0 ? 1 : x < 0 ? -1 : x));
-export const floor = (a: Tensor): Tensor => unary('floor', a, Math.floor);
-export const ceil = (a: Tensor): Tensor => unary('ceil', a, Math.ceil);
+export const abs = (a: Tensor): Tensor => unaryGrad('Abs', a, Math.abs, 'same', (x) => sign(x), 'x');
+export const sqrt = (a: Tensor): Tensor => unaryGrad('Sqrt', a, Math.sqrt, 'float', (_x, o) => reciprocal(o).mul(0.5), 'out');
+export const rsqrt = (a: Tensor): Tensor => unaryGrad('Rsqrt', a, (x) => 1 / Math.sqrt(x), 'float', (_x, o) => o.mul(o).mul(o).mul(-0.5), 'out');
+export const exp = (a: Tensor): Tensor => unaryGrad('Exp', a, Math.exp, 'float', (_x, o) => o, 'out');
+export const log = (a: Tensor): Tensor => unaryGrad('Log', a, Math.log, 'float', (x) => reciprocal(x), 'x');
+export const log1p = (a: Tensor): Tensor => unaryGrad('Log1p', a, Math.log1p, 'float', (x) => reciprocal(add(x, 1)), 'x');
+export const expm1 = (a: Tensor): Tensor => unaryGrad('Expm1', a, Math.expm1, 'float', (_x, o) => add(o, 1), 'out');
+export const sin = (a: Tensor): Tensor => unaryGrad('Sin', a, Math.sin, 'float', (x) => cos(x), 'x');
+export const cos = (a: Tensor): Tensor => unaryGrad('Cos', a, Math.cos, 'float', (x) => sin(x).neg(), 'x');
+export const sigmoid = (a: Tensor): Tensor => unaryGrad('Sigmoid', a, sigm, 'float', (_x, o) => o.mul(sub(1, o)), 'out');
+export const tanh = (a: Tensor): Tensor => unaryGrad('Tanh', a, Math.tanh, 'float', (_x, o) => sub(1, o.mul(o)), 'out');
+export const relu = (a: Tensor): Tensor => unaryGrad('Relu', a, (x) => (x <= 0 ? 0 : x), 'same', (_x, o) => gt(o, 0), 'out');
+export const square = (a: Tensor): Tensor => unaryGrad('Pow', a, (x) => x * x, 'same', (x) => x.mul(2), 'x');
+export const reciprocal = (a: Tensor): Tensor => unaryGrad('Reciprocal', a, (x) => 1 / x, 'float', (_x, o) => o.mul(o).neg(), 'out');
+export const sign = (a: Tensor): Tensor => unaryGrad('Sign', a, (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), 'same', () => 0, 'none');
+export const floor = (a: Tensor): Tensor => unaryGrad('Floor', a, Math.floor, 'same', () => 0, 'none');
+export const ceil = (a: Tensor): Tensor => unaryGrad('Ceil', a, Math.ceil, 'same', () => 0, 'none');
 /** Rounds half to even, as PyTorch does. */
-export const round = (a: Tensor): Tensor => unary('round', a, (x) => {
+export const round = (a: Tensor): Tensor => unaryGrad('Round', a, (x) => {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-});
+}, 'same', () => 0, 'none');
 export const logicalNot = (a: Tensor): Tensor => unary('logicalNot', a, (x) => +(x === 0), 'bool');
 export const isnan = (a: Tensor): Tensor => unary('isnan', a, (x) => +(x !== x), 'bool');
 export const isinf = (a: Tensor): Tensor => unary('isinf', a, (x) => +(x === Infinity || x === -Infinity), 'bool');
@@ -112,8 +152,10 @@ export function clamp(a: Tensor, min?: number | null, max?: number | null): Tens
   const lo = min ?? -Infinity, hi = max ?? Infinity;
   const dtype = !isFloating(a.dtype) && (!Number.isInteger(lo) && Number.isFinite(lo) || !Number.isInteger(hi) && Number.isFinite(hi)) ? 'float32' : a.dtype;
   const out = make(dtype, a.shape);
-  unaryLoop(a.shape, a, out.data, (x) => (x !== x ? x : x < lo ? lo : x > hi ? hi : x));
-  return out;
+  // min(max(x, lo), hi): with lo > hi everything becomes hi, as in PyTorch.
+  unaryLoop(a.shape, a, out.data, (x) => (x !== x ? x : x < lo ? (lo > hi ? hi : lo) : x > hi ? hi : x));
+  // The gradient passes where lo ≤ x ≤ hi, as in PyTorch.
+  return attach(out, 'ClampBackward1', [a], (g) => [g.mul(logicalAnd(ge(a, lo), le(a, hi)))], [a]);
 }
 export const clampMin = (a: Tensor, min: number): Tensor => clamp(a, min, null);
 export const clampMax = (a: Tensor, max: number): Tensor => clamp(a, null, max);
@@ -123,5 +165,5 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const shape = broadcastAll('where', [cond.shape, shapeOf(a), shapeOf(b)]);
   const out = make(resultType([operand(a), operand(b)]), shape);
   ternaryLoop(shape, strided(cond, shape), strided(a, shape), strided(b, shape), out.data, (c, x, y) => (c !== 0 ? x : y));
-  return out;
+  return attach(out, 'WhereBackward0', [a, b], (g) => [needs(a) ? where(cond, g, 0) : null, needs(b) ? where(cond, 0, g) : null], [cond]);
 }

@@ -17,7 +17,6 @@ class Formatter {
     if (bool) { this.width = values.some((v) => v === 0) ? 5 : 4; return; }
     if (!floating) { for (const v of values) this.width = Math.max(this.width, String(v).length); return; }
     const fin = values.filter((v) => Number.isFinite(v) && v !== 0);
-    for (const v of values) if (!Number.isFinite(v)) this.width = Math.max(this.width, fixedNonFinite(v).length);
     if (fin.length === 0) return;
     const abs = fin.map(Math.abs);
     const mn = Math.min(...abs), mx = Math.max(...abs);
@@ -31,9 +30,10 @@ class Formatter {
     if (this.bool) return v ? 'True' : 'False';
     if (!this.floating) return String(v);
     if (!Number.isFinite(v)) return fixedNonFinite(v);
-    if (this.sciMode) return sci(v);
-    if (this.intMode) return `${v.toFixed(0)}.`.replace(/^-0\.$/, '-0.');
-    return v.toFixed(4);
+    const sign = Object.is(v, -0) ? '-' : ''; // toFixed drops the sign of -0; PyTorch keeps it
+    if (this.sciMode) return sign + sci(v);
+    if (this.intMode) return `${sign}${v.toFixed(0)}.`;
+    return sign + v.toFixed(4);
   }
   format(v: number): string { return this.raw(v).padStart(this.width); }
 }

@@ -7,6 +7,11 @@ import { assignInPlace } from './elementwise.ts';
 import { offsetsOf } from './iterate.ts';
 import { broadcastAll, fmt, sameShape } from './shape.ts';
 import { Storage } from './storage.ts';
+import { attach } from './autograd/node.ts';
+import { inPlace } from './autograd/inplace.ts';
+import { isGradEnabled } from './autograd/grad-mode.ts';
+import { full } from './creation.ts';
+import { where } from './elementwise.ts';
 import { Tensor } from './tensor.ts';
 import { expand, permute, select, sliceDim, unsqueeze } from './views.ts';
 
@@ -132,16 +137,37 @@ export function at(t: Tensor, ...items: IndexItem[]): Tensor {
   const out = allocate(t.dtype, offsets.length);
   const d = t.data;
   for (let i = 0; i < offsets.length; i++) out[i] = d[offsets[i]!]!;
-  const r = new Tensor(new Storage(out), shape, undefined, 0, t.dtype);
-  return perm ? permute(r, perm).contiguous() : r;
+  let r = new Tensor(new Storage(out), shape, undefined, 0, t.dtype);
+  if (perm) r = permute(r, perm).contiguous();
+  // Backward: scatter-add the gradient back to where each element came from (repeats add up).
+  const vItems = v.shape.map((): IndexItem => ':');
+  for (const a of adv) vItems[a.pos] = a.index;
+  return attach(r, 'IndexBackward0', [v], (g) => [indexPut_(full(v.shape, 0, { dtype: v.dtype }), vItems, g, true)]);
 }
 
-/** x[items] = value, or x[items] += value with accumulate (repeated indices add up). */
+/** x[items] = value, or x[items] += value with accumulate (repeated indices add up). Differentiable. */
 export function indexPut_(t: Tensor, items: readonly IndexItem[], value: Tensor | number | boolean, accumulate = false): Tensor {
+  t.checkInPlace('setAt');
+  if (!isGradEnabled() || !(t.requiresGrad || (value instanceof Tensor && value.requiresGrad)))
+    return putRaw(t, items, value instanceof Tensor ? value.detach() : value, accumulate);
+  return inPlace(t, 'setAt', [value], (src) => indexPut(src, items, value, accumulate), (self, r) => assignInPlace('setAt', self, r));
+}
+
+/** Out-of-place x[items] = value: a copy of t with the items replaced (or added to). */
+export function indexPut(t: Tensor, items: readonly IndexItem[], value: Tensor | number | boolean, accumulate = false): Tensor {
+  const out = putRaw(t.detach().clone(), items, value, accumulate);
+  return attach(out, 'IndexPutBackward0', [t, value], (g) => [
+    accumulate ? g : putRaw(g.clone(), items, 0, false),
+    value instanceof Tensor ? at(g, ...items) : null,
+  ]);
+}
+
+function putRaw(t: Tensor, items: readonly IndexItem[], value: Tensor | number | boolean, accumulate: boolean): Tensor {
   const { v, adv } = basic(t, items);
-  const val = value instanceof Tensor ? value : new Tensor(new Storage(allocate(t.dtype, 1).fill(Number(value))), [], [], 0, t.dtype);
+  // Assignment casts the value to the tensor's dtype, as PyTorch's setitem (a copy) does.
+  const val = value instanceof Tensor ? value.detach().to(t.dtype) : new Tensor(new Storage(allocate(t.dtype, 1).fill(t.dtype === 'bool' ? +(Number(value) !== 0) : Number(value))), [], [], 0, t.dtype);
   if (adv.length === 0) {
-    if (!accumulate) return (assignInPlace('setAt', v, val), t);
+    if (!accumulate) return (assignInPlace('setAt', v, val.detach()), t);
     const e = expand(val, v.shape);
     const dst = offsetsOf(v.shape, v), src = offsetsOf(v.shape, e);
     for (let i = 0; i < dst.length; i++) t.data[dst[i]!] += e.data[src[i]!]!;
@@ -196,7 +222,29 @@ export function gather(t: Tensor, dim: number, index: Tensor): Tensor {
     out[k] = t.data[off]!;
     for (let a = index.ndim - 1; a >= 0; a--) { if (++coords[a]! < index.shape[a]!) break; coords[a] = 0; }
   }
-  return new Tensor(new Storage(out), index.shape, undefined, 0, t.dtype);
+  const r = new Tensor(new Storage(out), index.shape, undefined, 0, t.dtype);
+  return attach(r, 'GatherBackward0', [t], (g) => [scatterAdd(full(t.shape, 0, { dtype: t.dtype }), d, index, g)]);
+}
+
+/** torch.scatter_add (out of place): t with src added at index along dim. */
+export function scatterAdd(t: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  const d = dim < 0 ? dim + t.ndim : dim;
+  if (index.ndim !== t.ndim) throw new IndexError(`scatterAdd: index has ${index.ndim} dims but the tensor has ${t.ndim} (shape ${fmt(t.shape)})`);
+  const out = t.detach().clone();
+  const io = offsetsOf(index.shape, index), so = offsetsOf(index.shape, src.shape.every((n, i) => n === index.shape[i]) ? src : expand(src, index.shape));
+  const n = out.shape[d]!, coords = new Array<number>(index.ndim).fill(0);
+  for (let k = 0; k < io.length; k++) {
+    let off = 0;
+    for (let a = 0; a < index.ndim; a++) {
+      let c = a === d ? index.data[io[k]!]! : coords[a]!;
+      if (a === d && (c < -n || c >= n)) throw new IndexError(`scatterAdd: index ${c} is out of bounds for dim ${d} with size ${n}`);
+      if (c < 0) c += n;
+      off += c * out.strides[a]!;
+    }
+    out.data[off] += src.data[so[k]!]!;
+    for (let a = index.ndim - 1; a >= 0; a--) { if (++coords[a]! < index.shape[a]!) break; coords[a] = 0; }
+  }
+  return attach(out, 'ScatterAddBackward0', [t, src], (g) => [g, gather(g, d, index)]);
 }
 
 export const indexSelect = (t: Tensor, dim: number, index: Tensor): Tensor => {
@@ -204,8 +252,5 @@ export const indexSelect = (t: Tensor, dim: number, index: Tensor): Tensor => {
   return at(t, ...Array.from({ length: d }, () => ':'), index);
 };
 
-export function maskedFill(t: Tensor, mask: Tensor, value: number): Tensor {
-  const out = t.clone();
-  indexPut_(out, [mask.ndim === t.ndim ? mask : expand(mask, t.shape).contiguous()], value);
-  return out;
-}
+/** t with value where mask is true (mask broadcasts). */
+export const maskedFill = (t: Tensor, mask: Tensor, value: number): Tensor => where(mask, value, t);

@@ -3,10 +3,21 @@ import { DTypeError } from '@groundup/kernels';
 import { isFloating } from './dtype.ts';
 import { offsetsOf, writeStrided } from './iterate.ts';
 import { defaultGenerator, type Generator } from './random/index.ts';
+import { inPlace } from './autograd/inplace.ts';
 import { Tensor } from './tensor.ts';
 import { expand } from './views.ts';
 
+/** An in-place fill turns a graph tensor into a constant: it keeps no history. */
+function cut(t: Tensor): void {
+  if (t.requiresGrad && !t.isLeaf) {
+    t.gradFn = null;
+    t.requiresGrad = false;
+  }
+}
+
 function fillWith(t: Tensor, draw: () => number): Tensor {
+  t.checkInPlace('fill');
+  cut(t);
   const offs = offsetsOf(t.shape, t);
   const d = t.data;
   for (let i = 0; i < offs.length; i++) d[offs[i]!] = draw();
@@ -15,18 +26,20 @@ function fillWith(t: Tensor, draw: () => number): Tensor {
 }
 
 export function fill_(t: Tensor, value: number | boolean): Tensor {
+  t.checkInPlace('fill_');
+  cut(t);
   writeStrided(t.shape, t, { data: new Float64Array([Number(value)]), strides: t.shape.map(() => 0), offset: 0 });
   t.markDirty();
   return t;
 }
 export const zero_ = (t: Tensor): Tensor => fill_(t, 0);
 
-/** Copies src (broadcast to t's shape, any dtype) into t. */
+/** Copies src (broadcast to t's shape, any dtype) into t; differentiable with respect to src. */
 export function copy_(t: Tensor, src: Tensor): Tensor {
-  const s = src.dtype === t.dtype ? src : src.to(t.dtype);
-  writeStrided(t.shape, t, expand(s, t.shape));
-  t.markDirty();
-  return t;
+  return inPlace(t, 'copy_', [src], () => expand(src.dtype === t.dtype ? src : src.to(t.dtype), t.shape), (self, v) => {
+    writeStrided(self.shape, self, v);
+    self.markDirty();
+  });
 }
 
 function floating(op: string, t: Tensor): void {

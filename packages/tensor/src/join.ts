@@ -4,6 +4,7 @@ import { allocate, promoteTypes } from './dtype.ts';
 import { copyStrided } from './iterate.ts';
 import { fmt, normalizeDim } from './shape.ts';
 import { Storage } from './storage.ts';
+import { attach } from './autograd/node.ts';
 import { Tensor } from './tensor.ts';
 import { unsqueeze } from './views.ts';
 
@@ -34,7 +35,12 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     for (let o = 0; o < outer; o++) out.set(tmp.subarray(o * chunk, (o + 1) * chunk), o * rowLen + col);
     col += chunk;
   }
-  return new Tensor(new Storage(out), shape, undefined, 0, dtype);
+  const r = new Tensor(new Storage(out), shape, undefined, 0, dtype);
+  const sizes = ts.map((t) => t.shape[d]!);
+  return attach(r, 'CatBackward0', ts, (g) => {
+    let start = 0;
+    return sizes.map((n) => g.narrow(d, (start += n) - n, n));
+  });
 }
 
 /** Joins along a new dim. */

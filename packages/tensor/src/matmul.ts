@@ -4,6 +4,7 @@ import { DTypeError, kernel, ShapeError, type GemmArgs } from '@groundup/kernels
 import { allocate, isFloating, type TypedArray } from './dtype.ts';
 import { broadcastShapes, fmt } from './shape.ts';
 import { Storage } from './storage.ts';
+import { attach } from './autograd/node.ts';
 import { Tensor } from './tensor.ts';
 import { expand, reshape, squeeze, unsqueeze } from './views.ts';
 
@@ -67,7 +68,12 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     if (a.dtype === 'float32') kernel('gemm')(args as GemmArgs<Float32Array>);
     else kernel('gemmF64')(args as unknown as GemmArgs<Float64Array>);
   }
-  return new Tensor(new Storage(out as TypedArray), [...batch, m, n], undefined, 0, a.dtype);
+  const r = new Tensor(new Storage(out as TypedArray), [...batch, m, n], undefined, 0, a.dtype);
+  // dA = dC·Bᵀ, dB = Aᵀ·dC; the engine sums over broadcast batch dims.
+  return attach(r, 'MmBackward0', [a, b], (g) => [
+    a.requiresGrad ? matmul(g, b.transpose(-1, -2)) : null,
+    b.requiresGrad ? matmul(a.transpose(-1, -2), g) : null,
+  ], [...(a.requiresGrad ? [b] : []), ...(b.requiresGrad ? [a] : [])]);
 }
 
 /** PyTorch's mm: 2-D only. */

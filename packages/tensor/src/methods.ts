@@ -5,6 +5,7 @@ import { conv2d, type Conv2dOptions } from './conv.ts';
 import * as E from './elementwise.ts';
 import { formatTensor } from './format.ts';
 import * as I from './inplace.ts';
+import * as AI from './autograd/inplace.ts';
 import { at, indexPut_, maskedFill, setAt, gather, indexSelect, type IndexItem } from './indexing.ts';
 import { matmul, mm, dot, bmm } from './matmul.ts';
 import * as R from './reduce.ts';
@@ -76,7 +77,9 @@ declare module './tensor.ts' {
 }
 
 const P = Tensor.prototype;
-const inPlace = (self: Tensor, op: string, value: Tensor): Tensor => E.assignInPlace(op, self, value);
+/** An in-place op: the out-of-place op computed from the current value, written back (autograd-aware). */
+const inPlace = (self: Tensor, op: string, others: readonly unknown[], f: (src: Tensor) => Tensor): Tensor =>
+  AI.inPlace(self, op, others, f, (s, v) => { E.assignInPlace(op, s, v); });
 const varOpts = (o: R.VarOptions | boolean | undefined, keepdim?: boolean): R.VarOptions =>
   typeof o === 'boolean' ? { unbiased: o, keepdim: keepdim ?? false } : { ...(o ?? {}), keepdim: o?.keepdim ?? keepdim ?? false };
 
@@ -100,14 +103,14 @@ Object.assign(P, {
   where(this: Tensor, cond: Tensor, other: TL) { return E.where(cond, this, other); },
   maskedFill(this: Tensor, mask: Tensor, v: number) { return maskedFill(this, mask, v); },
 
-  add_(this: Tensor, o: TL, alpha?: number) { return inPlace(this, 'add_', E.add(this, o, alpha)); },
-  sub_(this: Tensor, o: TL, alpha?: number) { return inPlace(this, 'sub_', E.sub(this, o, alpha)); },
-  mul_(this: Tensor, o: TL) { return inPlace(this, 'mul_', E.mul(this, o)); },
-  div_(this: Tensor, o: TL) { return inPlace(this, 'div_', E.div(this, o)); },
-  pow_(this: Tensor, o: TL) { return inPlace(this, 'pow_', E.pow(this, o)); },
-  clamp_(this: Tensor, lo?: number | null, hi?: number | null) { return inPlace(this, 'clamp_', E.clamp(this, lo, hi)); },
-  clampMin_(this: Tensor, lo: number) { return inPlace(this, 'clampMin_', E.clampMin(this, lo)); },
-  maskedFill_(this: Tensor, mask: Tensor, v: number) { return inPlace(this, 'maskedFill_', maskedFill(this, mask, v)); },
+  add_(this: Tensor, o: TL, alpha?: number) { return inPlace(this, 'add_', [o], (s) => E.add(s, o, alpha)); },
+  sub_(this: Tensor, o: TL, alpha?: number) { return inPlace(this, 'sub_', [o], (s) => E.sub(s, o, alpha)); },
+  mul_(this: Tensor, o: TL) { return inPlace(this, 'mul_', [o], (s) => E.mul(s, o)); },
+  div_(this: Tensor, o: TL) { return inPlace(this, 'div_', [o], (s) => E.div(s, o)); },
+  pow_(this: Tensor, o: TL) { return inPlace(this, 'pow_', [o], (s) => E.pow(s, o)); },
+  clamp_(this: Tensor, lo?: number | null, hi?: number | null) { return inPlace(this, 'clamp_', [], (s) => E.clamp(s, lo, hi)); },
+  clampMin_(this: Tensor, lo: number) { return inPlace(this, 'clampMin_', [], (s) => E.clampMin(s, lo)); },
+  maskedFill_(this: Tensor, mask: Tensor, v: number) { return inPlace(this, 'maskedFill_', [], (s) => maskedFill(s, mask, v)); },
   fill_(this: Tensor, v: number | boolean) { return I.fill_(this, v); },
   zero_(this: Tensor) { return I.zero_(this); },
   copy_(this: Tensor, src: Tensor) { return I.copy_(this, src); },
@@ -168,7 +171,9 @@ Object.assign(P, {
   allclose(this: Tensor, o: Tensor, rtol = 1e-5, atol = 1e-8) {
     return R.all(E.le(E.abs(E.sub(this, o)), E.add(E.mul(E.abs(o), rtol), atol))).item() === 1;
   },
-  toString(this: Tensor) { return formatTensor(this); },
+  toString(this: Tensor) {
+    return formatTensor(this, this.gradFn ? [`grad_fn=<${this.gradFn.name}>`] : this.requiresGrad ? ['requires_grad=True'] : []);
+  },
 });
 
 const unaryNames = ['neg', 'abs', 'sqrt', 'rsqrt', 'exp', 'log', 'log1p', 'expm1', 'sin', 'cos', 'sigmoid', 'tanh', 'relu', 'square',
@@ -179,7 +184,7 @@ for (const name of unaryNames) {
 }
 for (const name of ['neg', 'abs', 'exp', 'log', 'sqrt', 'relu', 'sigmoid', 'tanh'] as const) {
   const f = E[name] as (t: Tensor) => Tensor;
-  Object.defineProperty(P, `${name}_`, { value(this: Tensor) { return inPlace(this, `${name}_`, f(this)); }, writable: true, configurable: true });
+  Object.defineProperty(P, `${name}_`, { value(this: Tensor) { return inPlace(this, `${name}_`, [], f); }, writable: true, configurable: true });
 }
 Object.defineProperty(P, 'T', { get(this: Tensor) { return V.permute(this, this.shape.map((_, i) => this.ndim - 1 - i)); }, configurable: true });
 Object.defineProperty(P, Symbol.for('nodejs.util.inspect.custom'), { value(this: Tensor) { return this.toString(); }, configurable: true });

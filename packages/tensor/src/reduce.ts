@@ -5,7 +5,19 @@ import { allocate, isFloating, requireFloating, type DType, type TypedArray } fr
 import { fmt, normalizeDims } from './shape.ts';
 import { Storage } from './storage.ts';
 import { Tensor } from './tensor.ts';
-import { permute } from './views.ts';
+import { attach } from './autograd/node.ts';
+import { permute, reshape, expand } from './views.ts';
+import { full } from './creation.ts';
+import { scatterAdd } from './indexing.ts';
+
+/** A reduced gradient made to broadcast against the input again: reinsert the reduced dims as 1s. */
+function unreduce(g: Tensor, t: Tensor, dims: Dims | undefined, keepdim: boolean): Tensor {
+  if (keepdim) return g;
+  const ds = normalizeDims('backward', dims, t.ndim);
+  return reshape(g, t.shape.map((n, i) => (ds.includes(i) ? 1 : n)));
+}
+const expandBack = (g: Tensor, t: Tensor, dims: Dims | undefined, keepdim: boolean): Tensor => expand(unreduce(g, t, dims, keepdim), t.shape);
+const zerosOf = (t: Tensor): Tensor => full(t.shape, 0, { dtype: t.dtype });
 
 export type Dims = number | readonly number[];
 
@@ -40,17 +52,24 @@ const sumBlock = (d: TypedArray, s: number, n: number): number => {
 };
 const intOrFloat = (d: DType): DType => (isFloating(d) ? d : 'int32');
 
-export const sum = (t: Tensor, dim?: Dims, keepdim = false): Tensor => fold('sum', t, dim, keepdim, intOrFloat(t.dtype), sumBlock);
+export const sum = (t: Tensor, dim?: Dims, keepdim = false): Tensor =>
+  attach(fold('sum', t, dim, keepdim, intOrFloat(t.dtype), sumBlock), 'SumBackward0', [t], (g) => [expandBack(g, t, dim, keepdim)]);
 
-export const prod = (t: Tensor, dim?: Dims, keepdim = false): Tensor => fold('prod', t, dim, keepdim, intOrFloat(t.dtype), (d, s, n) => {
-  let acc = 1;
-  for (let j = s; j < s + n; j++) acc *= d[j]!;
-  return acc;
-});
+export function prod(t: Tensor, dim?: Dims, keepdim = false): Tensor {
+  const out = fold('prod', t, dim, keepdim, intOrFloat(t.dtype), (d, s, n) => {
+    let acc = 1;
+    for (let j = s; j < s + n; j++) acc *= d[j]!;
+    return acc;
+  });
+  // d prod / d x_i = prod / x_i (inputs with zeros get no exact gradient here).
+  return attach(out, 'ProdBackward0', [t], (g) => [expandBack(g.mul(out), t, dim, keepdim).div(t)], [t, out]);
+}
 
 export function mean(t: Tensor, dim?: Dims, keepdim = false): Tensor {
   if (!isFloating(t.dtype)) throw new DTypeError(`mean: could not infer the output dtype: the input is ${t.dtype}, but mean needs a floating-point tensor; call .float() first`);
-  return fold('mean', t, dim, keepdim, t.dtype, (d, s, n) => sumBlock(d, s, n) / n);
+  const out = fold('mean', t, dim, keepdim, t.dtype, (d, s, n) => sumBlock(d, s, n) / n);
+  const n = t.numel() / Math.max(out.numel(), 1);
+  return attach(out, 'MeanBackward0', [t], (g) => [expandBack(g, t, dim, keepdim).div(n)]);
 }
 
 export interface VarOptions { correction?: number; unbiased?: boolean; keepdim?: boolean }
@@ -59,23 +78,25 @@ const correctionOf = (o: VarOptions): number => o.correction ?? (o.unbiased === 
 /** Variance, unbiased (n − 1) by default as in PyTorch. Two-pass for accuracy. */
 export function variance(t: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
   requireFloating('var', t.dtype);
-  const corr = correctionOf(opts);
-  return fold('var', t, dim, opts.keepdim ?? false, t.dtype, (d, s, n) => {
+  const corr = correctionOf(opts), keepdim = opts.keepdim ?? false;
+  const out = fold('var', t, dim, keepdim, t.dtype, (d, s, n) => {
     const m = sumBlock(d, s, n) / n;
     let acc = 0;
     for (let j = s; j < s + n; j++) acc += (d[j]! - m) ** 2;
     return acc / Math.max(n - corr, 0);
   });
+  const n = t.numel() / Math.max(out.numel(), 1);
+  return attach(out, 'VarBackward0', [t], (g) => {
+    const centred = t.sub(mean(t, dim, true));
+    return [expandBack(g, t, dim, keepdim).mul(centred).mul(2 / Math.max(n - corr, 0))];
+  }, [t]);
 }
-export function std(t: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
-  const v = variance(t, dim, opts);
-  for (let i = 0; i < v.data.length; i++) v.data[i] = Math.sqrt(v.data[i]!);
-  return v;
-}
+/** The square root of variance (so its gradient is sqrt's after var's). */
+export const std = (t: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor => variance(t, dim, opts).sqrt();
 
 /** Stable log Σ exp: m + log Σ exp(x − m), m the block max. */
 export function logsumexp(t: Tensor, dim: Dims, keepdim = false): Tensor {
-  return fold('logsumexp', t, dim, keepdim, isFloating(t.dtype) ? t.dtype : 'float32', (d, s, n) => {
+  const out = fold('logsumexp', t, dim, keepdim, isFloating(t.dtype) ? t.dtype : 'float32', (d, s, n) => {
     let m = -Infinity;
     for (let j = s; j < s + n; j++) if (d[j]! > m || d[j] !== d[j]) m = d[j]!;
     if (m !== m) return NaN;
@@ -84,6 +105,8 @@ export function logsumexp(t: Tensor, dim: Dims, keepdim = false): Tensor {
     for (let j = s; j < s + n; j++) acc += Math.exp(d[j]! - m);
     return m + Math.log(acc);
   });
+  // d/dx logsumexp = softmax(x).
+  return attach(out, 'LogsumexpBackward0', [t], (g) => [unreduce(g, t, dim, keepdim).mul(t.sub(unreduce(out, t, dim, keepdim)).exp())], [t, out]);
 }
 
 export const all = (t: Tensor, dim?: Dims, keepdim = false): Tensor => fold('all', t, dim, keepdim, 'bool', (d, s, n) => {
@@ -138,12 +161,27 @@ function extreme(op: 'max' | 'min', t: Tensor, dim: number, keepdim: boolean): V
     indices.data[i] = j;
     values.data[i] = b.data[i * b.inner + j]!;
   }
+  // The whole gradient goes to the returned index.
+  const d = dim < 0 ? dim + t.ndim : dim;
+  attach(values, op === 'max' ? 'MaxBackward0' : 'MinBackward0', [t], (g) =>
+    [scatterAdd(zerosOf(t), d, unreduce(indices, t, dim, keepdim), unreduce(g, t, dim, keepdim))]);
   return valuesIndices(values, indices);
 }
 export const maxDim = (t: Tensor, dim: number, keepdim = false): ValuesIndices => extreme('max', t, dim, keepdim);
 export const minDim = (t: Tensor, dim: number, keepdim = false): ValuesIndices => extreme('min', t, dim, keepdim);
-export const maxAll = (t: Tensor): Tensor => extreme('max', t.reshape([-1]), 0, false).values;
-export const minAll = (t: Tensor): Tensor => extreme('min', t.reshape([-1]), 0, false).values;
+/** max() over everything; on ties the gradient is shared evenly, as in PyTorch. */
+function extremeAll(op: 'max' | 'min', t: Tensor): Tensor {
+  checkNonEmpty(op, t);
+  const b = blocks(op, t, undefined, false);
+  const out = result(t.dtype, []);
+  out.data[0] = b.data[argBlock(b.data, 0, b.inner, op === 'max' ? gtf : ltf)]!;
+  return attach(out, op === 'max' ? 'MaxBackward1' : 'MinBackward1', [t], (g) => {
+    const mask = t.eq(out).to(t.dtype);
+    return [mask.mul(g).div(mask.sum())];
+  }, [t, out]);
+}
+export const maxAll = (t: Tensor): Tensor => extremeAll('max', t);
+export const minAll = (t: Tensor): Tensor => extremeAll('min', t);
 
 /** Stable sort along a dim; NaN sorts last (first when descending), as in PyTorch. */
 export function sort(t: Tensor, dim = -1, descending = false): ValuesIndices {
@@ -170,6 +208,7 @@ export function sort(t: Tensor, dim = -1, descending = false): ValuesIndices {
   const inv = moved.map((_, i) => moved.indexOf(i));
   const V = permute(Tensor.fromData(vals, movedShape), inv).contiguous();
   const I = permute(Tensor.fromData(idx, movedShape), inv).contiguous();
+  attach(V, 'SortBackward0', [t], (g) => [scatterAdd(zerosOf(t), d, I, g)]);
   return valuesIndices(V, I);
 }
 export const argsort = (t: Tensor, dim = -1, descending = false): Tensor => sort(t, dim, descending).indices;
@@ -191,5 +230,8 @@ export function cumsum(t: Tensor, dim: number): Tensor {
     let acc = 0;
     for (let j = 0; j < n; j++) out[s + j] = acc += src[s + j]!;
   }
-  return permute(Tensor.fromData(out, moved.map((i) => t.shape[i]!)), moved.map((_, i) => moved.indexOf(i))).contiguous();
+  const r = permute(Tensor.fromData(out, moved.map((i) => t.shape[i]!)), moved.map((_, i) => moved.indexOf(i))).contiguous();
+  // The gradient of a running sum is the running sum of the gradient, taken from the end.
+  const flip = (x: Tensor): Tensor => x.indexSelect(d, Tensor.fromData(Int32Array.from({ length: n }, (_, i) => n - 1 - i), [n]));
+  return attach(r, 'CumsumBackward0', [t], (g) => [flip(cumsum(flip(g), d))]);
 }

@@ -1,6 +1,9 @@
 // The strided tensor: a Storage plus shape, strides and offset. Views share storage. Ops live in
 // their own files and are attached as methods in methods.ts, so a book line reads like PyTorch.
-import { ShapeError } from '@groundup/kernels';
+import { AutogradError, ShapeError } from '@groundup/kernels';
+import { runBackward, type BackwardOptions } from './autograd/engine.ts';
+import { isGradEnabled } from './autograd/grad-mode.ts';
+import { attach, type Node } from './autograd/node.ts';
 import { allocate, dtypeOfArray, type DType, type TypedArray } from './dtype.ts';
 import { copyStrided, unaryLoop, type Strided } from './iterate.ts';
 import { contiguousStrides, fmt, numelOf, type Shape } from './shape.ts';
@@ -14,6 +17,15 @@ export class Tensor implements Strided {
   readonly strides: readonly number[];
   readonly offset: number;
   readonly dtype: DType;
+  /** The tensor this one is a view of (null when it owns its storage's layout). */
+  readonly base: Tensor | null = null;
+
+  // Autograd state (see autograd/): leaves hold .grad; results of recorded ops hold .gradFn.
+  requiresGrad = false;
+  grad: Tensor | null = null;
+  gradFn: Node | null = null;
+  retainsGrad = false;
+  readonly hooks: ((grad: Tensor) => Tensor | void)[] = [];
 
   constructor(storage: Storage, shape: Shape, strides?: Shape, offset = 0, dtype?: DType) {
     this.storage = storage;
@@ -31,7 +43,9 @@ export class Tensor implements Strided {
 
   /** A view of the same storage with other geometry. */
   asStrided(shape: Shape, strides: Shape, offset: number): Tensor {
-    return new Tensor(this.storage, shape, strides, offset, this.dtype);
+    const v = new Tensor(this.storage, shape, strides, offset, this.dtype);
+    (v as { base: Tensor | null }).base = this.base ?? this;
+    return v;
   }
 
   get data(): TypedArray { return this.storage.data; }
@@ -48,6 +62,7 @@ export class Tensor implements Strided {
   dataPtrEquals(other: Tensor): boolean { return this.storage === other.storage; }
 
   isContiguous(): boolean {
+    if (this.numel() === 0) return true;
     let expect = 1;
     for (let i = this.ndim - 1; i >= 0; i--) {
       const n = this.shape[i]!;
@@ -64,11 +79,11 @@ export class Tensor implements Strided {
     return this.clone();
   }
 
-  /** A contiguous copy of the data. */
+  /** A contiguous copy of the data (differentiable). */
   clone(): Tensor {
     const out = allocate(this.dtype, this.numel());
     copyStrided(this.shape, this, out);
-    return new Tensor(new Storage(out), this.shape, undefined, 0, this.dtype);
+    return attach(new Tensor(new Storage(out), this.shape, undefined, 0, this.dtype), 'CloneBackward0', [this], (g) => [g]);
   }
 
   /** The values in row-major order, as a fresh typed array of this dtype. */
@@ -107,7 +122,9 @@ export class Tensor implements Strided {
     if (dtype === 'bool') unaryLoop(this.shape, this, out, (x) => (x !== 0 ? 1 : 0));
     else if (dtype === 'int32' && (this.dtype === 'float32' || this.dtype === 'float64')) unaryLoop(this.shape, this, out, Math.trunc);
     else copyStrided(this.shape, this, out);
-    return new Tensor(new Storage(out), this.shape, undefined, 0, dtype);
+    const r = new Tensor(new Storage(out), this.shape, undefined, 0, dtype);
+    const from = this.dtype;
+    return dtype === 'float32' || dtype === 'float64' ? attach(r, 'ToCopyBackward0', [this], (g) => [g.to(from)]) : r;
   }
   float(): Tensor { return this.to('float32'); }
   double(): Tensor { return this.to('float64'); }
@@ -116,6 +133,61 @@ export class Tensor implements Strided {
   long(): Tensor { return this.to('int32'); }
   bool(): Tensor { return this.to('bool'); }
   type(): string { return { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int32: 'torch.IntTensor', bool: 'torch.BoolTensor' }[this.dtype]; }
+
+  // ---- autograd ----
+  get isLeaf(): boolean { return this.gradFn === null; }
+
+  /** Marks a leaf as needing gradients: ops on it are recorded, and backward() fills .grad. */
+  requiresGrad_(on = true): this {
+    if (on && this.dtype !== 'float32' && this.dtype !== 'float64')
+      throw new AutogradError(`requiresGrad_: only floating-point tensors can require gradients, this one is ${this.dtype}; call .float() first`);
+    if (!this.isLeaf && !on)
+      throw new AutogradError(`requiresGrad_(false): this tensor is the result of ${this.gradFn} and not a leaf; use detach() to get a tensor without history`);
+    this.requiresGrad = on;
+    return this;
+  }
+
+  /** Computes the gradients of this tensor with respect to the leaves and adds them into their .grad. */
+  backward(gradient?: Tensor | null, opts: BackwardOptions = {}): void {
+    runBackward(this, gradient, opts);
+  }
+
+  /** The same data, cut from the graph (no gradFn, no requiresGrad). */
+  detach(): Tensor {
+    return new Tensor(this.storage, this.shape, this.strides, this.offset, this.dtype);
+  }
+
+  /** Keeps .grad on this non-leaf tensor after backward. */
+  retainGrad(): this {
+    if (this.requiresGrad) this.retainsGrad = true;
+    return this;
+  }
+
+  /** hook(grad) runs when this tensor's gradient is computed; it may return a replacement. */
+  registerHook(hook: (grad: Tensor) => Tensor | void): { remove(): void } {
+    if (!this.requiresGrad) throw new AutogradError("registerHook: cannot register a hook on a tensor that doesn't require gradient");
+    this.hooks.push(hook);
+    return { remove: () => { const i = this.hooks.indexOf(hook); if (i >= 0) this.hooks.splice(i, 1); } };
+  }
+
+  /** Ones of this shape and dtype: the implicit gradient of a scalar. */
+  onesLikeForGrad(): Tensor {
+    const d = allocate(this.dtype, this.numel());
+    d.fill(1);
+    return new Tensor(new Storage(d), this.shape, undefined, 0, this.dtype);
+  }
+
+  /** Refuses an in-place write that would corrupt autograd: on a leaf that requires grad, or on a view of one. */
+  checkInPlace(op: string): void {
+    if (!isGradEnabled()) return;
+    const root = this.base ?? this;
+    if (this.requiresGrad && this.isLeaf)
+      throw new AutogradError(`${op}: a leaf tensor that requires grad (shape [${this.shape}]) cannot be modified in place; wrap the update in noGrad(() => ...), as the book's SGD step does, or use the out-of-place op`);
+    if (this.base && root.requiresGrad && root.isLeaf)
+      throw new AutogradError(`${op}: a view of a leaf tensor that requires grad is being modified in place; wrap it in noGrad(() => ...)`);
+    if (this.base && (root.requiresGrad || this.requiresGrad))
+      throw new AutogradError(`${op}: in-place modification of a view of a tensor that requires grad is not supported; write through the base tensor with setAt(), or use out-of-place ops`);
+  }
 
   /** Bumps the storage's version after an in-place write (autograd checks it). */
   markDirty(): void { this.storage.version++; }

@@ -1,0 +1,52 @@
+// A node of the graph: the op that made a tensor, the inputs to send gradients to, the tensors
+// it saved (with their versions, to catch in-place edits), and its backward function.
+import { AutogradError } from '@groundup/kernels';
+import type { Tensor } from '../tensor.ts';
+import { isGradEnabled } from './grad-mode.ts';
+
+export type Backward = (grad: Tensor) => readonly (Tensor | null | undefined)[];
+
+interface Saved { tensor: Tensor; version: number }
+
+export class Node {
+  private saved: Saved[];
+  private fn: Backward | null;
+  constructor(readonly name: string, readonly inputs: readonly (Tensor | null)[], fn: Backward, saved: readonly Tensor[]) {
+    this.fn = fn;
+    this.saved = saved.map((tensor) => ({ tensor, version: tensor.version }));
+  }
+
+  get freed(): boolean { return this.fn === null; }
+
+  /** Gradients for each input, after checking that no saved tensor was modified in place. */
+  apply(grad: Tensor): readonly (Tensor | null | undefined)[] {
+    if (!this.fn)
+      throw new AutogradError(`${this.name}: trying to backward through the graph a second time, but its saved tensors were freed after the first backward; pass {retainGraph: true} to the first backward() if you need to call it twice`);
+    for (const s of this.saved)
+      if (s.tensor.version !== s.version)
+        throw new AutogradError(`${this.name}: one of the tensors needed for the gradient (shape [${s.tensor.shape}], ${s.tensor.dtype}) was modified by an in-place operation after it was saved (version ${s.version}, now ${s.tensor.version}); use the out-of-place op (e.g. add instead of add_), or clone() the tensor first`);
+    return this.fn(grad);
+  }
+
+  free(): void {
+    this.fn = null;
+    this.saved = [];
+  }
+
+  toString(): string { return `<${this.name}>`; }
+}
+
+/** Does this value take part in autograd? */
+const tracks = (x: unknown): x is Tensor => typeof x === 'object' && x !== null && (x as Tensor).requiresGrad === true;
+
+/**
+ * Makes `out` the result of a differentiable op when grad mode is on and an input requires grad:
+ * the three micrograd steps (make out, define backward, attach). Gradients are summed back to
+ * each input's shape (broadcasting) by the engine.
+ */
+export function attach(out: Tensor, name: string, inputs: readonly unknown[], backward: Backward, saved: readonly Tensor[] = []): Tensor {
+  if (!isGradEnabled() || !inputs.some(tracks) || inputs.includes(out)) return out;
+  out.requiresGrad = true;
+  out.gradFn = new Node(name, inputs.map((x) => (tracks(x) ? x : null)), backward, saved);
+  return out;
+}
