@@ -5,7 +5,7 @@
 // This step never fails an install: without asc, or when asc fails, it says why and exits 0,
 // and groundup falls back to another backend (`pnpm backends` shows the reason).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,12 +44,16 @@ const variants = [
 mkdirSync(join(wasmDir, 'build'), { recursive: true });
 let failed = 0;
 for (const v of variants) {
-  const out = join(wasmDir, 'build', v.file);
+  const out = join(wasmDir, 'build', v.file), tmp = `${out}.tmp`;
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [asc, ...common, '--enable', v.features, '-o', out], { cwd: wasmDir, encoding: 'utf8' });
-  if (r.status === 0) {
+  const r = spawnSync(process.execPath, [asc, ...common, '--enable', v.features, '-o', tmp], { cwd: wasmDir, encoding: 'utf8' });
+  if (r.status === 0 && existsSync(tmp)) {
+    renameSync(tmp, out);
     say(`${v.file} (${v.features}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   } else {
+    // a stale module from older sources would not match the host code: remove it
+    rmSync(tmp, { force: true });
+    rmSync(out, { force: true });
     failed++;
     say(`asc failed for ${v.file} (exit ${r.status ?? r.signal}):\n${(r.stderr || r.stdout || String(r.error ?? '')).trim()}`);
   }

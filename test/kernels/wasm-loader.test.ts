@@ -4,10 +4,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import type { GemmArgs } from '@groundup/kernels';
+import { availability, type GemmArgs } from '@groundup/kernels';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createWasmBackend, threadCount } from '../../packages/kernels/src/wasm/backend.ts';
+import { registerWasmBackends } from '../../packages/kernels/src/wasm/loader.ts';
 import { defaultBuildDir, files, loadModule } from '../../packages/kernels/src/wasm/module.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -28,19 +29,23 @@ test('missing files: not available, with the reason and the command that fixes i
   }
 });
 
-test('missing files: `auto` falls back and says why (in a fresh process)', () => {
+test('missing files: `pnpm backends` says why, and `auto` falls back (in fresh processes)', () => {
+  const env = { ...process.env, GROUNDUP_WASM_DIR: join(tmpdir(), 'groundup-no-such-dir'), GROUNDUP_QUIET: '0', GROUNDUP_BACKEND: 'auto' };
   const code = `const k = await import('@groundup/kernels');
     console.log(JSON.stringify({ wasm: k.availability('wasm'), mt: k.availability('wasm-mt'), auto: k.getBackend().name }));`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-    cwd: root, encoding: 'utf8', env: { ...process.env, GROUNDUP_WASM_DIR: join(tmpdir(), 'groundup-no-such-dir'), GROUNDUP_QUIET: '0', GROUNDUP_BACKEND: 'auto' },
-  });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, encoding: 'utf8', env });
   assert.is(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { wasm: { ok: boolean; reason?: string }; mt: { ok: boolean }; auto: string };
   assert.is(out.wasm.ok, false);
   assert.is(out.mt.ok, false);
   assert.match(out.wasm.reason ?? '', 'pnpm build:wasm');
   assert.ok(!['wasm', 'wasm-mt'].includes(out.auto), `auto chose ${out.auto}`);
-  assert.match(r.stderr, /wasm.*pnpm build:wasm/);
+  // auto says why it passed over wasm only when it had to (a built native addon comes first)
+  if (out.auto === 'js') assert.match(r.stderr, /wasm.*pnpm build:wasm/);
+  const table = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'backends.ts')], { cwd: root, encoding: 'utf8', env });
+  assert.is(table.status, 0, table.stderr);
+  assert.match(table.stdout, /^wasm\s+no\s+.*pnpm build:wasm/m);
+  assert.match(table.stdout, /^wasm-mt\s+no\s+.*pnpm build:wasm/m);
 });
 
 test('the built module: relaxed SIMD where it validates, plain SIMD when asked', () => {
@@ -64,6 +69,22 @@ test('a relaxed build the runtime rejects falls back to the plain build', () => 
   } finally {
     rmSync(dir, { recursive: true });
   }
+});
+
+test('a module built from older sources (missing exports) is reported stale', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'groundup-wasm-'));
+  // a valid module that imports the shared memory and exports nothing
+  const empty = [0, 97, 115, 109, 1, 0, 0, 0, 2, 18, 1, 3, 101, 110, 118, 6, 109, 101, 109, 111, 114, 121, 2, 3, 2, 0x80, 0x80, 4];
+  try {
+    writeFileSync(join(dir, files.simd), new Uint8Array(empty));
+    registerWasmBackends(dir);
+    const av = availability('wasm');
+    assert.ok(!av.ok && /stale.*gemmChunk.*pnpm build:wasm/.test(av.reason), JSON.stringify(av));
+  } finally {
+    registerWasmBackends();
+    rmSync(dir, { recursive: true });
+  }
+  assert.ok(availability('wasm').ok);
 });
 
 test('relaxed and plain modules compute the same GEMM', () => {

@@ -32,6 +32,14 @@ interface WasmApi {
 }
 export const wasm: WasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
+const exportNames: readonly (keyof WasmExports)[] = [...jobNames, 'convScratchBytes', 'fill', 'addTo', 'GEMM_SCRATCH'];
+
+/** Export names the host needs but the module lacks (a build from older sources). */
+export function missingExports(exports: unknown): string[] {
+  const x = exports as Record<string, unknown>;
+  return exportNames.filter((n) => x[n] === undefined);
+}
+
 export function instantiate(module: WasmModule, memory: WasmMemory): WasmExports {
   return new wasm.Instance(module, { env: { memory } }).exports as WasmExports;
 }

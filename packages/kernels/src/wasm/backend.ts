@@ -3,7 +3,7 @@
 // (the registry falls back per kernel): copying in and out would cost more than they compute.
 import type { Backend, BackendName, Conv2dGeometry, GemmArgs, Kernels } from '../backend.ts';
 import { findBackend } from '../registry.ts';
-import { instantiate } from './api.ts';
+import { instantiate, type WasmExports } from './api.ts';
 import { Arena } from './arena.ts';
 import { WasmConv } from './conv.ts';
 import { gemmWasm } from './gemm.ts';
@@ -26,7 +26,7 @@ function js<K extends keyof Kernels>(name: K): Kernels[K] {
 
 export interface WasmBackend extends Backend {
   /** The arena, pool and module behind the kernels (tests and benchmarks inspect them). */
-  readonly internals: { arena: Arena; pool: Pool; loaded: LoadedModule };
+  readonly internals: { arena: Arena; pool: Pool; loaded: LoadedModule; exports: WasmExports };
 }
 
 /** idleMs: how long wasm-mt's workers wait for work before they retire (tests shorten it). */
@@ -41,7 +41,7 @@ export function createWasmBackend(name: Extract<BackendName, 'wasm' | 'wasm-mt'>
     name,
     describe: () => (threads === 1 ? `${what}, 1 thread` : `${what}, ${threads} threads (main + ${threads - 1} worker${threads > 2 ? 's' : ''})`),
     available: () => ({ ok: true }),
-    internals: { arena, pool, loaded },
+    internals: { arena, pool, loaded, exports: x },
     kernels: {
       gemm: (p: GemmArgs<Float32Array>) => {
         if (!gemmWasm(arena, x, pool, p)) js('gemm')(p);

@@ -3,6 +3,7 @@
 // missing or the runtime rejects it, the backend stays registered but unavailable, with the reason.
 import type { Backend } from '../backend.ts';
 import { registerBackend } from '../registry.ts';
+import { missingExports } from './api.ts';
 import { createWasmBackend, threadCount } from './backend.ts';
 import { loadModule, type ModuleResult } from './module.ts';
 
@@ -18,7 +19,10 @@ export function registerWasmBackends(dir?: string): void {
     registerBackend(name, () => {
       const m = moduleOnce();
       if (!m.ok) return unavailable(name, m.reason);
-      return createWasmBackend(name, m.loaded, name === 'wasm' ? 1 : threadCount());
+      const b = createWasmBackend(name, m.loaded, name === 'wasm' ? 1 : threadCount());
+      const missing = missingExports(b.internals.exports);
+      if (missing.length) return unavailable(name, `${m.loaded.file} is stale (no ${missing.join(', ')}); run \`pnpm build:wasm\``);
+      return b;
     });
 }
 

@@ -20,8 +20,13 @@ const CLOSED = 0xffff;
 export const MAX_THREADS = 32;
 /** Workers retire after this long without a job; GROUNDUP_WASM_IDLE_MS overrides. */
 const IDLE_MS = Number(process.env.GROUNDUP_WASM_IDLE_MS) || 2000;
-/** Busy-polls before sleeping in Atomics.wait: a futex wake costs tens of µs. */
+/** Loads of DONE the main thread polls before it sleeps in Atomics.wait (a futex wake costs tens of µs). */
 const SPIN = 20000;
+/**
+ * How long an idle worker polls for the next job before it sleeps: calls in a loop come back
+ * within this, and a sleeping worker wakes too late to help a call of a few hundred µs.
+ */
+const WORKER_SPIN_US = Number(process.env.GROUNDUP_WASM_SPIN_US ?? 500);
 
 export class Pool {
   private gen = 0;
@@ -51,7 +56,7 @@ export class Pool {
     for (let tid = 1; tid < this.threads; tid++) {
       if (Atomics.compareExchange(c, STATE + tid, 0, 1) !== 0) continue;
       const w = new Worker(new URL('./worker.mjs', import.meta.url), {
-        workerData: { module: this.module, memory: this.arena.memory, ctrl: CTRL, tid, idleMs: this.idleMs, spin: SPIN, jobNames },
+        workerData: { module: this.module, memory: this.arena.memory, ctrl: CTRL, tid, idleMs: this.idleMs, spinUs: WORKER_SPIN_US, jobNames },
         execArgv: [], // worker.mjs is plain JS: no tsx needed
       });
       w.unref();

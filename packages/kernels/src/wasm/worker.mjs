@@ -4,7 +4,7 @@
 import { workerData } from 'node:worker_threads';
 
 const TICKET = 0, NCHUNKS = 1, DONE = 2, JOB = 3, PARAMS = 4, ERROR = 5, STATE = 8;
-const { module, memory, ctrl, tid, idleMs, spin, jobNames } = workerData;
+const { module, memory, ctrl, tid, idleMs, spinUs, jobNames } = workerData;
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const jobs = jobNames.map((name) => exports[name]);
 const c = new Int32Array(memory.buffer, ctrl, STATE + 32);
@@ -31,7 +31,12 @@ function work(gen) {
 let seen = work(Atomics.load(c, TICKET) >>> 16);
 for (;;) {
   let t = Atomics.load(c, TICKET);
-  for (let s = 0; t === seen && s < spin; s++) t = Atomics.load(c, TICKET);
+  // poll for spinUs before sleeping: the next call of a loop usually comes sooner
+  const until = performance.now() + spinUs / 1000;
+  for (let s = 1; t === seen; s++) {
+    if ((s & 1023) === 0 && performance.now() > until) break;
+    t = Atomics.load(c, TICKET);
+  }
   if (t === seen) {
     if (Atomics.wait(c, TICKET, seen, idleMs) === 'timed-out') break;
     t = Atomics.load(c, TICKET);
