@@ -2,6 +2,11 @@
 import os from 'node:os';
 import type { Machine } from './types.ts';
 
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+/** The 1-minute load average now. */
+export const loadNow = (): number => round2(os.loadavg()[0]!);
+
 export function describeMachine(): Machine {
   const cpus = os.cpus();
   return {
@@ -12,5 +17,6 @@ export function describeMachine(): Machine {
     v8: process.versions.v8,
     platform: `${os.type()} ${os.release()}`,
     arch: process.arch,
+    load: [loadNow(), loadNow()],
   };
 }

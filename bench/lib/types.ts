@@ -70,6 +70,8 @@ export interface Machine {
   v8: string;
   platform: string;
   arch: string;
+  /** 1-minute load average when the run started and when it ended: above `cores`, other work competed for the CPU. */
+  load: [number, number];
 }
 
 export interface BenchResults {

@@ -42,7 +42,13 @@ function simpleCnn(tf: Tf, batch: number): { loss: () => TfCore.Scalar; vars: Tf
   return { loss, vars: layers.flatMap((l) => [l.w, l.b]) };
 }
 
+/** Gradients that one SGD step of these models needs from tfjs's gradient registry. */
+const neededGradients = ['Mean', 'BatchMatMul', 'Add', 'Relu', 'Sigmoid', 'Sub', 'Select', 'Reshape'];
+
 export function prepareTfjsTrain(tf: Tf, backend: TfBackendName, c: TrainCase): Prepared {
+  const noGrad = neededGradients.filter((k) => !tf.getGradient(k));
+  if (noGrad.length)
+    return { skipped: `tfjs-core's Node bundle registers no gradients (missing ${noGrad.slice(0, 3).join(', ')}...); they come with the full @tensorflow/tfjs bundle, which is not a dependency here`, threads: 1 };
   if (c.model === 'simple_cnn') {
     const missing = ['Conv2DBackpropInput', 'Conv2DBackpropFilter'].filter((k) => !tf.getKernel(k, backend));
     if (missing.length) return { skipped: `tfjs backend '${backend}' has no ${missing.join(' / ')} kernel`, threads: 1 };

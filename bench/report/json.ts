@@ -6,9 +6,18 @@ import { suiteNames, type BenchResults, type Row } from '../lib/types.ts';
 /** 2026-11-22T05-07: the dated file name (UTC, minutes), sortable and safe on every filesystem. */
 export const datedName = (iso: string): string => iso.slice(0, 16).replace(':', '-');
 
+const sig = (x: number | null, digits: number): number | null => (x === null ? null : Number(x.toPrecision(digits)));
+
+/** A row with its numbers cut to the digits a benchmark can honestly claim. */
+export function roundRow(r: Row): Row {
+  const out: Row = { ...r, ms: sig(r.ms, 4), gflops: sig(r.gflops, 4), spread: r.spread === null ? null : Math.round(r.spread * 1000) / 1000 };
+  if (r.ratioTo) out.ratioTo = Object.fromEntries(Object.entries(r.ratioTo).map(([k, v]) => [k, sig(v, 3)!]));
+  return out;
+}
+
 export function writeJson(results: BenchResults, dir: string): { latest: string; dated: string } {
   mkdirSync(dir, { recursive: true });
-  const text = JSON.stringify(results, null, 1) + '\n';
+  const text = JSON.stringify({ ...results, rows: results.rows.map(roundRow) }, null, 1) + '\n';
   const latest = join(dir, 'latest.json'), dated = join(dir, `${datedName(results.date)}.json`);
   writeFileSync(latest, text);
   writeFileSync(dated, text);

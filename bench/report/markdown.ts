@@ -4,16 +4,16 @@ import { isGroundup, type BenchResults, type Row, type SuiteName } from '../lib/
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|');
 
+/** A time with its unit: 612 ms, 3.97 ms, 152 µs, 5.5 µs. */
 export function fmtMs(ms: number): string {
-  if (ms < 0.01) return ms.toPrecision(2);
-  if (ms < 10) return ms.toFixed(ms < 0.1 ? 4 : ms < 1 ? 3 : 2);
-  return ms < 100 ? ms.toFixed(1) : ms.toFixed(0);
+  const three = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+  return ms >= 1 ? `${three(ms)} ms` : `${three(ms * 1000)} µs`;
 }
 export const fmtGflops = (g: number | null): string => (g === null ? '' : g < 10 ? g.toFixed(2) : g.toFixed(1));
 export const fmtRatio = (r: number): string => `${r < 0.1 ? r.toPrecision(2) : r < 10 ? r.toFixed(2) : r.toFixed(1)}×`;
 
 function timesTable(rows: readonly Row[]): string[] {
-  const out = ['| case | impl | threads | ms | GFLOP/s | IQR |', '| --- | --- | ---: | ---: | ---: | ---: |'];
+  const out = ['| case | impl | threads | time | GFLOP/s | IQR |', '| --- | --- | ---: | ---: | ---: | ---: |'];
   for (const r of rows) {
     if (r.ms === null) continue;
     const impl = r.note ? `${r.impl} ¹` : r.impl;
@@ -41,15 +41,23 @@ function notesAndSkips(rows: readonly Row[]): string[] {
   const out: string[] = [];
   const notes = [...new Set(rows.filter((r) => r.ms !== null && r.note).map((r) => `${r.impl}: ${r.note}`))];
   if (notes.length) out.push('', ...notes.map((n) => `¹ ${n}  `));
-  const skips = new Map<string, string[]>();
+  // One line per reason, naming the implementations and cases it kept from running.
+  const skips = new Map<string, { impls: Set<string>; cases: Set<string> }>();
   for (const r of rows) {
     if (r.ms !== null) continue;
-    const key = `**${r.impl}**: ${r.skipped ?? 'no time'}`;
-    skips.set(key, [...(skips.get(key) ?? []), r.case]);
+    const reason = r.skipped ?? 'no time';
+    const s = skips.get(reason) ?? { impls: new Set<string>(), cases: new Set<string>() };
+    s.impls.add(r.impl);
+    s.cases.add(r.case);
+    skips.set(reason, s);
   }
   if (skips.size) {
+    const allCases = new Set(rows.map((r) => r.case)).size;
     out.push('', 'Not run:', '');
-    for (const [k, cases] of skips) out.push(`- ${k} (${cases.length === 1 ? cases[0] : `${cases.length} cases`})`);
+    for (const [reason, s] of skips) {
+      const where = s.cases.size === allCases ? (allCases === 1 ? '' : ' (all cases)') : ` (${[...s.cases].join(', ')})`;
+      out.push(`- ${[...s.impls].map((i) => `**${i}**`).join(', ')}: ${reason}${where}`);
+    }
   }
   return out;
 }
@@ -64,8 +72,12 @@ export function markdownReport(res: BenchResults): string {
       `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform} ${m.arch}, Node ${m.node} (V8 ${m.v8}).`,
     '',
     `Versions: ${v || 'n/a'}.`,
+    ...(Math.max(...m.load) > m.cores
+      ? ['', `**The machine was busy**: load average ${m.load[0]} at the start and ${m.load[1]} at the end, on ${m.cores} cores. ` +
+        'Other work competed for the CPU, so the numbers (multi-threaded rows above all) are noisier and lower than on an idle machine.']
+      : []),
     '',
-    'ms = median time of one call; GFLOP/s = FLOPs of the case (2·m·n·k; a conv counts its GEMM form, 3× for forward + backward) / median; ' +
+    'time = median of one call; GFLOP/s = FLOPs of the case (2·m·n·k; a conv counts its GEMM form, 3× for forward + backward) / median; ' +
       'IQR = interquartile range / median. groundup rows time the kernels (gemm, conv2d) or the tensor ops (overhead, train-step) of each backend.',
   ];
   for (const suite of res.suites as SuiteName[]) {

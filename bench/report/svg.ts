@@ -78,7 +78,7 @@ export function resultsSvg(res: BenchResults): string {
         bars: rs.map((r) => ({
           label: r.threads === null || r.impl.endsWith(`${r.threads}t`) ? r.impl : `${r.impl} (${r.threads}t)`,
           value: flops ? r.gflops! : 1000 / r.ms,
-          text: flops ? `${fmtGflops(r.gflops)} GFLOP/s · ${fmtMs(r.ms)} ms` : `${fmtMs(r.ms)} ms`,
+          text: flops ? `${fmtGflops(r.gflops)} GFLOP/s · ${fmtMs(r.ms)}` : fmtMs(r.ms),
           color: colorOf(r.impl),
         })),
       };

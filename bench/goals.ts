@@ -1,0 +1,73 @@
+// pnpm bench:goals: the speed goals of the native, wasm and pure-TS issues beside the latest ratios.
+// Reads bench/results/latest.json (or the file given as the first argument); prints; never times.
+import { join } from 'node:path';
+import { benchDir } from './lib/optional.ts';
+import { isGroundup, type BenchResults, type Row } from './lib/types.ts';
+import { readResults } from './report/json.ts';
+import { fmtRatio } from './report/markdown.ts';
+
+export interface Goal {
+  /** What the goal says, e.g. "wasm ≥ 1.5× tfjs:wasm, GEMM" (the case is printed beside it). */
+  text: string;
+  suite: Row['suite'];
+  /** Cases it applies to: exact ids, or a test. */
+  cases: (id: string) => boolean;
+  /** The groundup implementation, or 'best' for the fastest available groundup row. */
+  impl: string;
+  peer: string;
+  /** Lowest speed ratio (peer ms / groundup ms) that meets the goal. */
+  atLeast: number;
+}
+
+export const goals: readonly Goal[] = [
+  { text: 'native ≥ 1.0× openblas:2t, GEMM', suite: 'gemm', cases: (c) => c === '1024³', impl: 'groundup:native', peer: 'openblas:2t', atLeast: 1 },
+  { text: 'wasm ≥ 1.5× tfjs:wasm, GEMM', suite: 'gemm', cases: (c) => c === '512³', impl: 'groundup:wasm', peer: 'tfjs:wasm', atLeast: 1.5 },
+  { text: 'wasm-mt ≥ 2.5× tfjs:wasm, GEMM', suite: 'gemm', cases: (c) => c === '512³', impl: 'groundup:wasm-mt', peer: 'tfjs:wasm', atLeast: 2.5 },
+  { text: 'js ≥ 3× tfjs:cpu, GEMM', suite: 'gemm', cases: (c) => c === '512³' || c === '1024³', impl: 'groundup:js', peer: 'tfjs:cpu', atLeast: 3 },
+  { text: 'conv2d: best backend ≤ 1.0× torch time', suite: 'conv2d', cases: () => true, impl: 'best', peer: 'torch', atLeast: 1 },
+  { text: 'train step: best backend ≤ 1.0× torch time', suite: 'train-step', cases: () => true, impl: 'best', peer: 'torch', atLeast: 1 },
+];
+
+export interface Verdict { goal: string; case: string; impl: string; ratio: number | null; holds: boolean | null; why?: string }
+
+export function judge(res: BenchResults, goal: Goal): Verdict[] {
+  const rows = res.rows.filter((r) => r.suite === goal.suite && goal.cases(r.case));
+  const cases = [...new Set(rows.map((r) => r.case))];
+  if (cases.length === 0) return [{ goal: goal.text, case: '', impl: goal.impl, ratio: null, holds: null, why: `no ${goal.suite} rows in this run` }];
+  return cases.map((c): Verdict => {
+    const here = rows.filter((r) => r.case === c);
+    const peer = here.find((r) => r.impl === goal.peer);
+    const ours = goal.impl === 'best'
+      ? here.filter((r) => isGroundup(r.impl) && r.ms !== null).sort((a, b) => a.ms! - b.ms!)[0]
+      : here.find((r) => r.impl === goal.impl);
+    const base = { goal: goal.text, case: c, impl: ours?.impl ?? goal.impl };
+    if (!peer || peer.ms === null) return { ...base, ratio: null, holds: null, why: `${goal.peer} not measured${peer?.skipped ? `: ${peer.skipped}` : ''}` };
+    if (!ours || ours.ms === null) {
+      const why = ours?.skipped ?? here.find((r) => isGroundup(r.impl))?.skipped ?? 'no groundup row';
+      return { ...base, ratio: null, holds: null, why: `${base.impl} not measured: ${why}` };
+    }
+    const ratio = peer.ms / ours.ms;
+    return { ...base, ratio, holds: ratio >= goal.atLeast };
+  });
+}
+
+function main(): void {
+  const file = process.argv[2] ?? join(benchDir, 'results', 'latest.json');
+  let res: BenchResults;
+  try {
+    res = readResults(file);
+  } catch (e) {
+    console.error(`bench:goals: cannot read ${file}: ${(e as Error).message}. Run \`pnpm bench --quick\` first.`);
+    process.exit(1);
+  }
+  console.log(`goals against ${file} (${res.mode} run of ${res.date.slice(0, 16).replace('T', ' ')} UTC; ratio = peer time / groundup time)\n`);
+  for (const g of goals) {
+    for (const v of judge(res, g)) {
+      const status = v.holds === null ? 'n/a ' : v.holds ? 'MET ' : 'NOT MET';
+      const measured = v.ratio === null ? '' : `${fmtRatio(v.ratio)} (${v.impl})`;
+      console.log(`${status.padEnd(8)} ${v.goal}${v.case ? ` [${v.case}]` : ''}${measured ? `: ${measured}` : ''}${v.why ? ` — ${v.why}` : ''}`);
+    }
+  }
+}
+
+if (process.argv[1] && /goals\.ts$/.test(process.argv[1])) main();
