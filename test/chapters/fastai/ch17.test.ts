@@ -1,6 +1,7 @@
-// fastai ch17, first half: the chapter's exact examples (shared/book/fastai.md §12.3, §16.1 item 11)
-// and the questionnaire items that need no autograd.
-import { arange, conv2d, einsum, manualSeed, randn, ShapeError, tensor, unfold, zeros, type Tensor } from 'groundup';
+// fastai ch17: the chapter's exact examples (shared/book/fastai.md §12.3, §16.1 items 11–12), the
+// questionnaire's implement-items, and the hand-written backward pass against autograd.
+import { arange, conv2d, einsum, gradcheck, manualSeed, randn, ShapeError, tensor, unfold, zeros, type Tensor } from 'groundup';
+import { forwardAndBackward, initParams, lin, LinLF, Model, mse, MseLF, MyLinear, MyRelu, relu, ReluLF } from '../../../book/fastai/ch17/backprop.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { throwsNamed } from '../../helpers/assert.ts';
@@ -168,3 +169,53 @@ init('one layer: x@w1 with w1 = randn(100,50) has std ≈ 10; scaled by 1/√100
 });
 init('arange and shapes', () => assert.equal(arange(6).view(2, 3).shape, [2, 3]));
 init.run();
+
+// ---- second half: the forward and backward passes (autograd) ----
+const backprop = suite('ch17 forward and backward passes');
+manualSeed(1717);
+const X = randn([200, 100], { dtype: 'float64' }), Y = randn([200], { dtype: 'float64' });
+const [W1, B1, W2, B2] = initParams(100, 50, 1) as [Tensor, Tensor, Tensor, Tensor];
+const autogradGrads = (): Tensor[] => {
+  const ps = [X, W1, B1, W2, B2].map((t) => t.clone().requiresGrad_());
+  mse(lin(relu(lin(ps[0]!, ps[1]!, ps[2]!)), ps[3]!, ps[4]!), Y).backward();
+  return ps.map((p) => p.grad!);
+};
+const agrads = autogradGrads();
+const agree = (g: Map<Tensor, Tensor>, label: string): void =>
+  [X, W1, B1, W2, B2].forEach((t, i) => assert.ok(g.get(t)!.allclose(agrads[i]!, 1e-5, 1e-8), `${label}: gradient ${i} differs from autograd`));
+
+backprop('Q34: hand-written mse_grad, relu_grad, lin_grad equal autograd to 1e-5 (float64)', () => agree(forwardAndBackward(X, Y, W1, B1, W2, B2).g, 'by hand'));
+backprop('the Model of Lin/Relu/Mse classes with backward gives the same gradients', () => {
+  const m = new Model(W1, B1, W2, B2);
+  m.call(X, Y);
+  m.backward();
+  agree(m.g, 'Model');
+});
+backprop('the LayerFunction refactor gives the same gradients', () => {
+  const g = new Map<Tensor, Tensor>();
+  const layers = [new LinLF(g, W1, B1), new ReluLF(g), new LinLF(g, W2, B2)];
+  const loss = new MseLF(g);
+  loss.call(layers.reduce((h, l) => l.call(h), X), Y);
+  loss.backward();
+  for (const l of [...layers].reverse()) l.backward();
+  agree(g, 'LayerFunction');
+});
+backprop('Q35 and further research: MyRelu and MyLinear as autograd Functions', () => {
+  const ps = [X, W1, B1, W2, B2].map((t) => t.clone().requiresGrad_());
+  const out = MyLinear.apply(MyRelu.apply(MyLinear.apply(ps[0]!, ps[1]!, ps[2]!)), ps[3]!, ps[4]!);
+  assert.is(String(out.gradFn), '<MyLinearBackward>');
+  mse(out, Y).backward();
+  ps.forEach((p, i) => assert.ok(p.grad!.allclose(agrads[i]!, 1e-5, 1e-8), `Function gradient ${i}`));
+  assert.ok(gradcheck((t) => MyRelu.apply(t), [randn([4, 5], { dtype: 'float64' }).requiresGrad_()]));
+});
+backprop('Kaiming init keeps relu(lin) at mean ≈ 0.56, std ≈ 0.83 (book 0.5661, 0.8339); Xavier relu ≈ 0.40, 0.58', () => {
+  const k = relu(lin(X, W1, B1));
+  assert.ok(Math.abs(k.mean().item() - 0.564) < 0.05 && Math.abs(k.std().item() - 0.826) < 0.06, `${k.mean().item()} ${k.std().item()}`);
+  const xv = relu(lin(X, randn([100, 50], { dtype: 'float64' }).div(10), B1));
+  assert.ok(Math.abs(xv.mean().item() - 0.399) < 0.04 && Math.abs(xv.std().item() - 0.584) < 0.05);
+});
+backprop('parameters of a 10 → 2 layer are [2,10] and [2] (LinearLayer as a Module arrives with @groundup/nn)', () => {
+  const w = randn(2, 10).mul(Math.sqrt(2 / 10)), b = zeros(2);
+  assert.equal([w.shape, b.shape], [[2, 10], [2]]);
+});
+backprop.run();
