@@ -62,6 +62,11 @@ export function tensor(data: NestedArray | TypedArray | Tensor, opts: CreateOpti
   return opts.requiresGrad ? t.requiresGrad_() : t;
 }
 
+/** A tensor over a flat typed array (kept, not copied) and a shape, e.g. a RandomState sample: fromArray(rs.randn(3, 2)). */
+export function fromArray(src: { data: TypedArray; shape: readonly number[] } | TypedArray, shape?: readonly number[]): Tensor {
+  return ArrayBuffer.isView(src) ? Tensor.fromData(src, shape ?? [src.length]) : Tensor.fromData(src.data, src.shape);
+}
+
 export function full(shape: readonly number[], value: number | boolean, opts: CreateOptions = {}): Tensor {
   const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : defaultFloat);
   const data = allocate(dtype, numelOf(shape));
