@@ -1,0 +1,2 @@
+// @groundup/data: arrives with issue 4.
+export {};

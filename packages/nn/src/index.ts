@@ -1,0 +1,2 @@
+// @groundup/nn: arrives with issue 4.
+export {};

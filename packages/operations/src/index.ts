@@ -1,0 +1,2 @@
+// @groundup/operations: arrives with issue 4.
+export {};

@@ -1,0 +1,2 @@
+// @groundup/optim: arrives with issue 4.
+export {};
