@@ -1,12 +1,15 @@
 // The Goto/BLIS GEMM driver (compiled with -mavx2 -mfma): five loops around the micro-kernel,
 //   jc (NC columns of C) → pc (KC of k; pack B) → ic (MC rows; pack A) → jr (NR) → ir (MR),
 // so a KC×NR sliver of B stays in L1, the MC×KC block of A in L2 and the KC×NC panel of B in
-// L3. Threads split C into disjoint rectangles (or split the batch), so they never wait on
-// one another; each packs its own panels.
+// L3. Threads split the batch, or the rows of C (packing their own A blocks and sharing one
+// packed B panel, two barriers per panel), or, for short C, its columns. Each element of C is
+// summed in the same order whatever the split, so results do not depend on the thread count.
 #include "gemm.h"
 #include "gemm_pack.h"
 #include "pool.h"
 #include "scratch.h"
+
+#include <sched.h>
 
 namespace gu {
 namespace avx2 {
@@ -42,9 +45,35 @@ void reserve(int tid, long m, long n, long k) {
   scratch(tid, kPackB, z.bpElems * sizeof(typename S::T));
 }
 
+/** A spin barrier for the threads of one GEMM (they run on their own cores: no sleeping). */
+struct Barrier {
+  int count = 0, generation = 0;
+  void wait(int nthreads) {
+    const int g = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
+    if (__atomic_add_fetch(&count, 1, __ATOMIC_ACQ_REL) == nthreads) {
+      __atomic_store_n(&count, 0, __ATOMIC_RELAXED);
+      __atomic_store_n(&generation, g + 1, __ATOMIC_RELEASE);
+      return;
+    }
+    for (long spins = 0; __atomic_load_n(&generation, __ATOMIC_ACQUIRE) == g; spins++) {
+      _mm_pause();
+      if (spins > 2000) sched_yield();  // a partner was descheduled (busy machine, or more threads than cores)
+    }
+  }
+};
+
+/** Threads that split the rows of C share one packed B panel: each packs a slice of it. */
+template <class T>
+struct Team {
+  int tid, nthreads;
+  Barrier* barrier;
+  T* bp;  // thread 0's packing buffer
+};
+
 /** C[i0:i1, j0:j1] of one batch item, with thread tid's (already reserved) buffers. */
 template <class S>
-void gemmBlock(const GemmProblem<typename S::T>& p, long bt, long i0, long i1, long j0, long j1, int tid) {
+void gemmBlock(const GemmProblem<typename S::T>& p, long bt, long i0, long i1, long j0, long j1, int tid,
+               const Team<typename S::T>* team) {
   using T = typename S::T;
   using B = Blocking<S>;
   constexpr long NR = 2 * S::W;
@@ -53,13 +82,20 @@ void gemmBlock(const GemmProblem<typename S::T>& p, long bt, long i0, long i1, l
   T* c = p.c + bt * p.strideC;
   Sizes<S> z(p.m, p.n, p.k);
   T* ap = static_cast<T*>(scratch(tid, kPackA, z.apElems * sizeof(T)));
-  T* bp = static_cast<T*>(scratch(tid, kPackB, z.bpElems * sizeof(T)));
+  T* bp = team ? team->bp : static_cast<T*>(scratch(tid, kPackB, z.bpElems * sizeof(T)));
   for (long jc = j0; jc < j1; jc += B::NC) {
     const long nc = lmin(B::NC, j1 - jc);
     for (long pc = 0; pc < p.k; pc += B::KC) {
       const long kc = lmin(B::KC, p.k - pc);
       const int beta = pc == 0 ? p.beta : 1;  // later k blocks accumulate onto the first
-      packB<S>(b, p.ldb, p.transB, pc, kc, jc, nc, bp);
+      if (team) {
+        const long panels = (nc + NR - 1) / NR;
+        const long q0 = panels * team->tid / team->nthreads, q1 = panels * (team->tid + 1) / team->nthreads;
+        if (q0 < q1) packB<S>(b, p.ldb, p.transB, pc, kc, jc + q0 * NR, lmin(nc, q1 * NR) - q0 * NR, bp + q0 * NR * kc);
+        team->barrier->wait(team->nthreads);  // the whole panel is packed
+      } else {
+        packB<S>(b, p.ldb, p.transB, pc, kc, jc, nc, bp);
+      }
       for (long ic = i0; ic < i1; ic += B::MC) {
         const long mc = lmin(B::MC, i1 - ic);
         packA<S>(a, p.lda, p.transA, ic, mc, pc, kc, ap);
@@ -73,6 +109,7 @@ void gemmBlock(const GemmProblem<typename S::T>& p, long bt, long i0, long i1, l
           }
         }
       }
+      if (team) team->barrier->wait(team->nthreads);  // everyone is done with this panel
     }
   }
 }
@@ -88,48 +125,42 @@ void scaleOnly(const GemmProblem<T>& p) {
     }
 }
 
+enum class Split { Batch, Rows, Columns };
+
 template <class S>
 struct Job {
   const GemmProblem<typename S::T>* p;
-  int tm, tn;  // thread grid over C (rows × columns); tm·tn threads
-  long rowChunk, colChunk;
-  bool byBatch;
+  Split split;
+  long chunk;  // rows or columns per thread (a multiple of MR or NR)
+  Barrier barrier;
 };
 
 template <class S>
 void runJob(void* ctx, int tid, int nthreads) {
-  const Job<S>& job = *static_cast<const Job<S>*>(ctx);
-  const GemmProblem<typename S::T>& p = *job.p;
-  if (job.byBatch) {
-    const long per = (p.batch + nthreads - 1) / nthreads;
-    for (long bt = tid * per; bt < lmin(p.batch, (tid + 1) * per); bt++) gemmBlock<S>(p, bt, 0, p.m, 0, p.n, tid);
-    return;
-  }
-  const long i0 = (tid / job.tn) * job.rowChunk, j0 = (tid % job.tn) * job.colChunk;
-  const long i1 = lmin(p.m, i0 + job.rowChunk), j1 = lmin(p.n, j0 + job.colChunk);
-  if (i0 >= i1 || j0 >= j1) return;
-  for (long bt = 0; bt < p.batch; bt++) gemmBlock<S>(p, bt, i0, i1, j0, j1, tid);
-}
-
-/** The grid tm×tn = nt that packs the least duplicated data (each row of threads re-packs B). */
-template <class S>
-void chooseGrid(const GemmProblem<typename S::T>& p, int nt, Job<S>& job) {
-  double best = -1;
-  for (int tm = nt; tm >= 1; tm--) {
-    if (nt % tm) continue;
-    const int tn = nt / tm;
-    if (p.m < tm * MR && tm > 1) continue;
-    if (p.n < tn * 2 * S::W && tn > 1) continue;
-    const double cost = double(tn) * p.m * p.k + double(tm) * p.k * p.n;
-    if (best < 0 || cost < best) {
-      best = cost;
-      job.tm = tm;
-      job.tn = tn;
+  using T = typename S::T;
+  Job<S>& job = *static_cast<Job<S>*>(ctx);
+  const GemmProblem<T>& p = *job.p;
+  switch (job.split) {
+    case Split::Batch: {
+      const long per = (p.batch + nthreads - 1) / nthreads;
+      for (long bt = tid * per; bt < lmin(p.batch, (tid + 1) * per); bt++) gemmBlock<S>(p, bt, 0, p.m, 0, p.n, tid, nullptr);
+      return;
+    }
+    case Split::Rows: {
+      // Every thread takes part in the shared packing and its barriers, even with no rows.
+      const long i0 = lmin(p.m, tid * job.chunk), i1 = lmin(p.m, i0 + job.chunk);
+      Sizes<S> z(p.m, p.n, p.k);
+      Team<T> team{tid, nthreads, &job.barrier, static_cast<T*>(scratch(0, kPackB, z.bpElems * sizeof(T)))};
+      for (long bt = 0; bt < p.batch; bt++) gemmBlock<S>(p, bt, i0, i1, 0, p.n, tid, &team);
+      return;
+    }
+    case Split::Columns: {
+      const long j0 = lmin(p.n, tid * job.chunk), j1 = lmin(p.n, j0 + job.chunk);
+      if (j0 < j1)
+        for (long bt = 0; bt < p.batch; bt++) gemmBlock<S>(p, bt, 0, p.m, j0, j1, tid, nullptr);
+      return;
     }
   }
-  if (best < 0) job.tm = nt, job.tn = 1;
-  job.rowChunk = roundUp((p.m + job.tm - 1) / job.tm, MR);
-  job.colChunk = roundUp((p.n + job.tn - 1) / job.tn, 2 * S::W);
 }
 
 template <class S>
@@ -142,12 +173,15 @@ void gemmThreaded(const GemmProblem<typename S::T>& p) {
   // Batch items whose C overlap (strideC = 0 accumulates) must not run at the same time.
   const bool disjointC = p.batch == 1 || p.strideC >= (p.m - 1) * p.ldc + p.n;
   if (!disjointC && p.strideC != 0) nt = 1;
-  Job<S> job{&p, 1, 1, p.m, p.n, false};
+  Job<S> job{&p, Split::Rows, p.m, Barrier()};
   if (nt > 1 && disjointC && p.batch >= nt && (work < 4 * kMinParallelWork || p.batch >= 4L * nt)) {
-    job.byBatch = true;
-    if (p.batch < nt) nt = static_cast<int>(p.batch);
+    job.split = Split::Batch;
+  } else if (nt > 1 && p.m >= 4L * MR * nt) {
+    job.split = Split::Rows;  // own blocks of A, one shared panel of B
+    job.chunk = roundUp((p.m + nt - 1) / nt, MR);
   } else if (nt > 1) {
-    chooseGrid<S>(p, nt, job);
+    job.split = Split::Columns;  // few rows: each thread re-packs the (small) A
+    job.chunk = roundUp((p.n + nt - 1) / nt, 2 * S::W);
   }
   for (int t = 0; t < nt; t++) reserve<S>(t, p.m, p.n, p.k);  // allocation may throw: do it here
   poolRun(nt, runJob<S>, &job);
@@ -164,7 +198,7 @@ void gemmReserve(int tid, long m, long n, long k) { avx2::reserve<avx2::F32>(tid
 void gemmSerial(const GemmProblem<float>& p, int tid) {
   if (p.m <= 0 || p.n <= 0 || p.batch <= 0) return;
   if (p.k <= 0) return avx2::scaleOnly(p);
-  for (long bt = 0; bt < p.batch; bt++) avx2::gemmBlock<avx2::F32>(p, bt, 0, p.m, 0, p.n, tid);
+  for (long bt = 0; bt < p.batch; bt++) avx2::gemmBlock<avx2::F32>(p, bt, 0, p.m, 0, p.n, tid, nullptr);
 }
 
 }  // namespace gu

@@ -111,7 +111,12 @@ struct Pool {
     }
     if (sleepers.load() > 0) wake.notify_all();
     t(c, 0, n);
-    while (pending.load(std::memory_order_acquire) != 0) cpuRelax();
+    // Workers usually finish within a few µs of the caller; when one was descheduled (a busy
+    // machine), yield so it can run rather than spin against it.
+    for (int spins = 0; pending.load(std::memory_order_acquire) != 0; spins++) {
+      cpuRelax();
+      if (spins > 2000) std::this_thread::yield();
+    }
   }
 };
 
