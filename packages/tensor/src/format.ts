@@ -6,7 +6,24 @@ import { select, sliceDim } from './views.ts';
 
 const EDGE = 3, THRESHOLD = 1000, LINEWIDTH = 80;
 
-const sci = (v: number): string => v.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2');
+/**
+ * Python's '{:.4f}' / '{:.4e}': like toFixed/toExponential, except that an exact tie rounds to
+ * even (toFixed rounds it away from zero). Only exact binary ties such as 2⁻⁵ differ.
+ */
+function roundHalfEven(v: number, digits: number, exp: boolean): string {
+  const s = exp ? v.toExponential(digits) : v.toFixed(digits);
+  const long = exp ? Math.abs(v).toExponential(digits + 20) : Math.abs(v).toFixed(digits + 20);
+  const mant = exp ? long.slice(0, long.indexOf('e')) : long;
+  const rest = mant.slice(mant.length - 20);
+  if (!/^50*$/.test(rest)) return s;
+  const lastKept = Number(mant[mant.length - 21]);
+  if (lastKept % 2 !== 0) return s; // rounding up gives the even digit, as toFixed did
+  // Even digit kept: truncate instead of rounding away.
+  const truncated = mant.slice(0, mant.length - 20);
+  const out = (v < 0 ? '-' : '') + truncated + (exp ? long.slice(long.indexOf('e')) : '');
+  return out;
+}
+const sci = (v: number): string => roundHalfEven(v, 4, true).replace(/e([+-])(\d)$/, 'e$10$2');
 const fixedNonFinite = (v: number): string => (v !== v ? 'nan' : v > 0 ? 'inf' : '-inf');
 
 class Formatter {
@@ -33,7 +50,7 @@ class Formatter {
     const sign = Object.is(v, -0) ? '-' : ''; // toFixed drops the sign of -0; PyTorch keeps it
     if (this.sciMode) return sign + sci(v);
     if (this.intMode) return `${sign}${v.toFixed(0)}.`;
-    return sign + v.toFixed(4);
+    return sign + roundHalfEven(v, 4, false);
   }
   format(v: number): string { return this.raw(v).padStart(this.width); }
 }
