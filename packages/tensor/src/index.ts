@@ -19,7 +19,7 @@ export { formatTensor } from './format.ts';
 export { fill_, zero_, copy_, normal_, uniform_, bernoulli_ } from './inplace.ts';
 export * from './random/index.ts';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode.ts';
-export { Node, attach, type Backward } from './autograd/node.ts';
+export { Node, attach, edgeOf, type Backward, type Edge, type GradHook } from './autograd/node.ts';
 export { sumToShape, type BackwardOptions } from './autograd/engine.ts';
 export { Function, FunctionCtx } from './autograd/function.ts';
 export { gradcheck, type GradcheckOptions } from './autograd/gradcheck.ts';

@@ -25,6 +25,7 @@ export class Tensor implements Strided {
   grad: Tensor | null = null;
   gradFn: Node | null = null;
   retainsGrad = false;
+  /** Gradient hooks of a leaf (a non-leaf's hooks live on its gradFn). */
   readonly hooks: ((grad: Tensor) => Tensor | void)[] = [];
 
   constructor(storage: Storage, shape: Shape, strides?: Shape, offset = 0, dtype?: DType) {
@@ -157,17 +158,20 @@ export class Tensor implements Strided {
     return new Tensor(this.storage, this.shape, this.strides, this.offset, this.dtype);
   }
 
-  /** Keeps .grad on this non-leaf tensor after backward. */
+  /** Keeps .grad on this non-leaf tensor after backward (accumulating, like a leaf's). */
   retainGrad(): this {
-    if (this.requiresGrad) this.retainsGrad = true;
+    if (!this.requiresGrad || this.isLeaf || this.retainsGrad) return this;
+    this.retainsGrad = true;
+    this.gradFn!.hooks.push((g) => { this.grad = this.grad ? this.grad.add(g) : g.clone(); });
     return this;
   }
 
   /** hook(grad) runs when this tensor's gradient is computed; it may return a replacement. */
   registerHook(hook: (grad: Tensor) => Tensor | void): { remove(): void } {
     if (!this.requiresGrad) throw new AutogradError("registerHook: cannot register a hook on a tensor that doesn't require gradient");
-    this.hooks.push(hook);
-    return { remove: () => { const i = this.hooks.indexOf(hook); if (i >= 0) this.hooks.splice(i, 1); } };
+    const list = this.gradFn ? this.gradFn.hooks : this.hooks;
+    list.push(hook);
+    return { remove: () => { const i = list.indexOf(hook); if (i >= 0) list.splice(i, 1); } };
   }
 
   /** Ones of this shape and dtype: the implicit gradient of a scalar. */

@@ -1,10 +1,11 @@
-// Reverse-mode backward: order the graph so each tensor comes after every op that used it, then
-// hand gradients back op by op, summing where a tensor was used more than once, and accumulate
-// into the leaves' .grad (as PyTorch and the book do: a second backward adds to the first).
+// Reverse-mode backward: order the nodes so each comes after every node that used its output,
+// then hand gradients back node by node, summing where an output was used more than once, and
+// accumulate into the leaves' .grad (as PyTorch and the book do: a second backward adds to the first).
 import { AutogradError, ShapeError } from '@groundup/kernels';
 import { fmt, sameShape } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 import { noGrad } from './grad-mode.ts';
+import type { Edge, Node } from './node.ts';
 
 export interface BackwardOptions { retainGraph?: boolean }
 
@@ -19,15 +20,15 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
   return r.reshape([...shape]);
 }
 
-function topoOrder(root: Tensor): Tensor[] {
-  const order: Tensor[] = [];
-  const seen = new Set<Tensor>([root]);
-  const stack: [Tensor, number][] = [[root, 0]];
+function topoOrder(root: Node): Node[] {
+  const order: Node[] = [];
+  const seen = new Set<Node>([root]);
+  const stack: [Node, number][] = [[root, 0]];
   while (stack.length) {
     const top = stack[stack.length - 1]!;
-    const inputs = top[0].gradFn?.inputs ?? [];
-    if (top[1] < inputs.length) {
-      const next = inputs[top[1]++];
+    const edges = top[0].edges;
+    if (top[1] < edges.length) {
+      const next = edges[top[1]++]?.node;
       if (next && !seen.has(next)) {
         seen.add(next);
         stack.push([next, 0]);
@@ -40,6 +41,16 @@ function topoOrder(root: Tensor): Tensor[] {
   return order.reverse();
 }
 
+function fit(g: Tensor, e: Edge): Tensor {
+  const r = sumToShape(g, e.shape);
+  return r.dtype === e.dtype ? r : r.to(e.dtype);
+}
+
+function accumulateLeaf(leaf: Tensor, g: Tensor): void {
+  for (const hook of [...leaf.hooks]) g = hook(g) ?? g;
+  leaf.grad = leaf.grad ? leaf.grad.add(g) : g.clone();
+}
+
 export function runBackward(root: Tensor, gradient?: Tensor | null, opts: BackwardOptions = {}): void {
   if (!root.requiresGrad)
     throw new AutogradError(`backward: this tensor (shape ${fmt(root.shape)}) does not require grad and has no gradFn; call requiresGrad_() on the leaf tensors you want gradients for, before computing with them (and not inside noGrad)`);
@@ -50,26 +61,30 @@ export function runBackward(root: Tensor, gradient?: Tensor | null, opts: Backwa
   } else if (!sameShape(gradient.shape, root.shape)) {
     throw new AutogradError(`backward: the gradient has shape ${fmt(gradient.shape)} but the output has shape ${fmt(root.shape)}; they must match`);
   }
-  const grads = new Map<Tensor, Tensor>([[root, gradient]]);
   noGrad(() => {
-    for (const t of topoOrder(root)) {
-      let g = grads.get(t);
-      grads.delete(t);
+    if (!root.gradFn) return accumulateLeaf(root, gradient!);
+    const grads = new Map<Node, Tensor>([[root.gradFn, gradient!]]);
+    const leaves = new Map<Tensor, Tensor>();
+    for (const node of topoOrder(root.gradFn)) {
+      let g = grads.get(node);
+      grads.delete(node);
       if (!g) continue;
-      for (const hook of [...t.hooks]) g = hook(g) ?? g;
-      const node = t.gradFn;
-      if (!node || t.retainsGrad) t.grad = t.grad ? t.grad.add(g) : g.clone();
-      if (!node) continue;
+      for (const hook of [...node.hooks]) g = hook(g) ?? g;
       const gs = node.apply(g);
-      node.inputs.forEach((input, i) => {
+      node.edges.forEach((e, i) => {
         const gi = gs[i];
-        if (!input || !gi) return;
-        let r = sumToShape(gi, input.shape);
-        if (r.dtype !== input.dtype) r = r.to(input.dtype);
-        const have = grads.get(input);
-        grads.set(input, have ? have.add(r) : r);
+        if (!e || !gi) return;
+        const r = fit(gi, e);
+        if (e.node) {
+          const have = grads.get(e.node);
+          grads.set(e.node, have ? have.add(r) : r);
+        } else {
+          const have = leaves.get(e.leaf);
+          leaves.set(e.leaf, have ? have.add(r) : r);
+        }
       });
       if (!opts.retainGraph) node.free();
     }
+    for (const [leaf, g] of leaves) accumulateLeaf(leaf, g);
   });
 }

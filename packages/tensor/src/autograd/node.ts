@@ -1,17 +1,26 @@
-// A node of the graph: the op that made a tensor, the inputs to send gradients to, the tensors
-// it saved (with their versions, to catch in-place edits), and its backward function.
+// A node of the graph: the op that made a tensor, the edges to send gradients along, the tensors
+// it saved (with their versions, to catch in-place edits), and its backward function. Edges
+// point at the producing node as it was when the op ran (or at a leaf tensor), so rebasing a
+// tensor after an in-place op leaves earlier uses on the old history, as in PyTorch.
 import { AutogradError } from '@groundup/kernels';
 import type { Tensor } from '../tensor.ts';
 import { isGradEnabled } from './grad-mode.ts';
 
 export type Backward = (grad: Tensor) => readonly (Tensor | null | undefined)[];
+export type GradHook = (grad: Tensor) => Tensor | void;
+
+/** Where an input's gradient goes: the node that produced it, or the leaf tensor that accumulates it. */
+export type Edge = { node: Node; leaf?: undefined; shape: readonly number[]; dtype: Tensor['dtype'] }
+  | { node?: undefined; leaf: Tensor; shape: readonly number[]; dtype: Tensor['dtype'] };
 
 interface Saved { tensor: Tensor; version: number }
 
 export class Node {
   private saved: Saved[];
   private fn: Backward | null;
-  constructor(readonly name: string, readonly inputs: readonly (Tensor | null)[], fn: Backward, saved: readonly Tensor[]) {
+  /** Hooks on the gradient of this node's output (tensor hooks on non-leaf tensors). */
+  readonly hooks: GradHook[] = [];
+  constructor(readonly name: string, readonly edges: readonly (Edge | null)[], fn: Backward, saved: readonly Tensor[]) {
     this.fn = fn;
     this.saved = saved.map((tensor) => ({ tensor, version: tensor.version }));
   }
@@ -39,6 +48,10 @@ export class Node {
 /** Does this value take part in autograd? */
 const tracks = (x: unknown): x is Tensor => typeof x === 'object' && x !== null && (x as Tensor).requiresGrad === true;
 
+export function edgeOf(t: Tensor): Edge {
+  return t.gradFn ? { node: t.gradFn, shape: t.shape, dtype: t.dtype } : { leaf: t, shape: t.shape, dtype: t.dtype };
+}
+
 /**
  * Makes `out` the result of a differentiable op when grad mode is on and an input requires grad:
  * the three micrograd steps (make out, define backward, attach). Gradients are summed back to
@@ -47,6 +60,6 @@ const tracks = (x: unknown): x is Tensor => typeof x === 'object' && x !== null 
 export function attach(out: Tensor, name: string, inputs: readonly unknown[], backward: Backward, saved: readonly Tensor[] = []): Tensor {
   if (!isGradEnabled() || !inputs.some(tracks) || inputs.includes(out)) return out;
   out.requiresGrad = true;
-  out.gradFn = new Node(name, inputs.map((x) => (tracks(x) ? x : null)), backward, saved);
+  out.gradFn = new Node(name, inputs.map((x) => (tracks(x) ? edgeOf(x) : null)), backward, saved);
   return out;
 }
