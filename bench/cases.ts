@@ -51,7 +51,16 @@ const quickIds = new Set<string>([
   ...overheadCases.map((c) => c.id),
 ]);
 
-export function casesFor(suite: SuiteName, quick: boolean): BenchCase[] {
+/** Tiny cases for a smoke run (`--smoke`): every implementation once, in seconds, numbers meaningless. */
+export const smokeCases: Record<SuiteName, BenchCase[]> = {
+  gemm: [gemm('16³ (smoke)', 16, 16, 16)],
+  conv2d: [conv('smoke', { n: 2, c: 2, h: 6, w: 6, o: 3, kh: 3, kw: 3, stride: 1, pad: 1 }, 'fwd')],
+  'train-step': [{ kind: 'train', id: 'simple_net b8 SGD step (smoke)', model: 'simple_net', batch: 8 }],
+  overhead: [overheadCases[0]!],
+};
+
+export function casesFor(suite: SuiteName, quick: boolean, smoke = false): BenchCase[] {
+  if (smoke) return smokeCases[suite];
   const all: readonly BenchCase[] =
     suite === 'gemm' ? gemmCases : suite === 'conv2d' ? convCases : suite === 'train-step' ? trainCases : overheadCases;
   return quick ? all.filter((c) => quickIds.has(c.id)) : [...all];

@@ -69,19 +69,19 @@ async function main(): Promise<void> {
   const date = new Date().toISOString();
   const machine = describeMachine();
   noteVersions();
-  info(`groundup bench (${opts.quick ? 'quick' : 'full'}): ${opts.suites.join(', ')}`);
+  info(`groundup bench (${opts.smoke ? 'smoke' : opts.quick ? 'quick' : 'full'}): ${opts.suites.join(', ')}`);
   info(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; ${opts.budget.maxTime} s and ≥ ${opts.budget.minSamples} samples per case and implementation`);
   for (const b of groundupBackends()) info(`  groundup:${b.name.padEnd(8)} ${b.ok ? `available (${b.detail})` : `unavailable: ${b.reason}`}`);
 
   let rows: Row[] = [];
-  for (const name of opts.suites) rows.push(...(await runSuite(suites[name], casesFor(name, opts.quick), opts.budget)));
+  for (const name of opts.suites) rows.push(...(await runSuite(suites[name], casesFor(name, opts.quick, opts.smoke), opts.budget)));
   rows = withRatios(rows);
   machine.load[1] = loadNow();
 
   const results: BenchResults = {
     schema: 1,
     date,
-    mode: opts.quick ? 'quick' : 'full',
+    mode: opts.smoke ? 'smoke' : opts.quick ? 'quick' : 'full',
     suites: opts.suites,
     machine,
     versions: versions(),

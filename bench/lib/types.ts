@@ -77,7 +77,7 @@ export interface Machine {
 export interface BenchResults {
   schema: 1;
   date: string;
-  mode: 'quick' | 'full';
+  mode: 'quick' | 'full' | 'smoke';
   suites: SuiteName[];
   machine: Machine;
   /** Versions of groundup and the peers, as found at run time. */

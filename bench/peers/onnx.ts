@@ -22,11 +22,6 @@ function loadOrt(): Promise<OrtModule | string> {
   return loading;
 }
 
-export const ortVersion = async (): Promise<string | null> => {
-  const ort = await loadOrt();
-  return typeof ort === 'string' ? null : ort.env.versions?.node ?? ort.env.versions?.common ?? null;
-};
-
 interface OrtCase { model: Uint8Array; feeds: Record<string, { data: Float32Array; dims: number[] }> }
 
 function ortCase(c: BenchCase): OrtCase | null {

@@ -39,7 +39,7 @@ async function runHarness(suite: SuiteName, cases: readonly GemmCase[], budget: 
   const built = await buildHarness();
   if (built !== true) return all(built);
   const input = cases.map((c, i) => `${i} ${c.m} ${c.n} ${c.k} ${c.transA ? 1 : 0} ${c.transB ? 1 : 0}`).join('\n') + '\n';
-  const args = [String(budget.maxTime), String(budget.minSamples), String(budget.quick ? 15 : 60)];
+  const args = [String(budget.maxTime), String(budget.minSamples), String(budget.quick ? 15 : 30)];
   const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
   const r = await runProcess(binary, args, { input, env, timeoutMs: (budget.quick ? 120 : 1200) * 1000 });
   if (r.error) return all(`openblas harness: ${r.error}`);

@@ -49,13 +49,16 @@ static int measure(const Gemm *g, double max_time, int min_samples, double singl
     double until = now() + fmin(max_time / 4, 1.0);
     while (now() < until) call(g);
   }
+  if (pilot > 2) { /* slow calls: two more, timed directly */
+    for (int i = 0; i < 2; i++) { t0 = now(); call(g); samples[i] = (now() - t0) * 1e3; }
+    return 2;
+  }
   t0 = now();
   call(g);
   double one = fmax(now() - t0, 1e-7);
   int reps = (int)ceil(0.02 / one);
   if (reps < 1) reps = 1;
-  if (pilot > 2) min_samples = 2;
-  else if (pilot > 0.3 && min_samples > 3) min_samples = 3;
+  if (pilot > 0.3 && min_samples > 3) min_samples = 3;
   int n = 0;
   double start = now();
   while (n < MAX_SAMPLES && (n < min_samples || now() - start < max_time)) {

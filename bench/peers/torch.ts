@@ -15,7 +15,7 @@ const script = join(benchDir, 'peers', 'torch_bench.py');
 interface TorchRow { id: string; samplesMs?: number[]; skipped?: string; note?: string }
 
 async function runTorch(suite: SuiteName, cases: readonly BenchCase[], budget: Budget, threads: number, impl: string): Promise<Row[]> {
-  const input = JSON.stringify({ cases, threads, maxTime: budget.maxTime, minSamples: budget.minSamples, singleShot: budget.quick ? 15 : 60 });
+  const input = JSON.stringify({ cases, threads, maxTime: budget.maxTime, minSamples: budget.minSamples, singleShot: budget.quick ? 15 : 30 });
   const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
   const timeoutMs = (budget.quick ? 120 : 1200) * 1000;
   const r = await runProcess(python, [script], { input, env, timeoutMs });

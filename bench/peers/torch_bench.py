@@ -43,6 +43,13 @@ def measure(fn, max_time, min_samples, single_shot):
     pilot = time.perf_counter() - t0
     if pilot > single_shot:
         return [pilot * 1e3], f"1 sample: one call takes {pilot:.0f} s"
+    if pilot > 2:  # slow calls: two more, timed directly
+        samples = []
+        for _ in range(2):
+            t0 = time.perf_counter()
+            fn()
+            samples.append((time.perf_counter() - t0) * 1e3)
+        return samples, None
     if pilot < 0.1:
         until = time.perf_counter() + min(max_time / 4, 1.0)
         while time.perf_counter() < until:
@@ -51,9 +58,7 @@ def measure(fn, max_time, min_samples, single_shot):
     fn()
     one = max(time.perf_counter() - t0, 1e-7)
     reps = max(1, math.ceil(0.02 / one))  # each sample at least ~20 ms, like Benchmark.js
-    if pilot > 2:
-        min_samples = 2
-    elif pilot > 0.3:
+    if pilot > 0.3:
         min_samples = min(min_samples, 3)
     samples = []
     start = time.perf_counter()

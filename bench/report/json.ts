@@ -49,7 +49,7 @@ export function resultsProblems(x: unknown): string[] {
   const p: string[] = [];
   if (o.schema !== 1) p.push('schema must be 1');
   if (typeof o.date !== 'string' || Number.isNaN(Date.parse(o.date))) p.push('date must be an ISO date');
-  if (o.mode !== 'quick' && o.mode !== 'full') p.push("mode must be 'quick' or 'full'");
+  if (o.mode !== 'quick' && o.mode !== 'full' && o.mode !== 'smoke') p.push("mode must be 'quick', 'full' or 'smoke'");
   const m = o.machine;
   if (!m || typeof m.cpu !== 'string' || !isNum(m.cores) || typeof m.node !== 'string') p.push('machine must give cpu, cores and node');
   if (!Array.isArray(o.rows)) p.push('rows must be an array');

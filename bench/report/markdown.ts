@@ -68,7 +68,7 @@ export function markdownReport(res: BenchResults): string {
   const lines = [
     '# groundup benchmarks',
     '',
-    `${res.date.slice(0, 16).replace('T', ' ')} UTC, ${res.mode === 'quick' ? '`pnpm bench --quick`' : '`pnpm bench`'} (${Math.round(res.seconds)} s). ` +
+    `${res.date.slice(0, 16).replace('T', ' ')} UTC, ${res.mode === 'full' ? '`pnpm bench`' : `\`pnpm bench --${res.mode}\``} (${Math.round(res.seconds)} s). ` +
       `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform} ${m.arch}, Node ${m.node} (V8 ${m.v8}).`,
     '',
     `Versions: ${v || 'n/a'}.`,

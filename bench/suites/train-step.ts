@@ -25,7 +25,10 @@ function loadPackages(): Promise<Packages | string> {
     ]);
     const missing = [tensor, nn, optim].filter((l): l is { ok: false; reason: string } => !l.ok).map((l) => l.reason);
     if (missing.length) return `needs @groundup/tensor, @groundup/nn and @groundup/optim: ${missing.join('; ')}`;
-    return { tensor: (tensor as { mod: Mod }).mod, nn: (nn as { mod: Mod }).mod, optim: (optim as { mod: Mod }).mod };
+    const mods = { tensor: (tensor as { mod: Mod }).mod, nn: (nn as { mod: Mod }).mod, optim: (optim as { mod: Mod }).mod };
+    const empty = (['nn', 'optim'] as const).filter((k) => Object.keys(mods[k]).length === 0).map((k) => `@groundup/${k}`);
+    if (empty.length) return `needs ${empty.join(' and ')}, which export nothing yet`;
+    return mods;
   })();
   return loading;
 }
