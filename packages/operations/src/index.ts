@@ -1,2 +1,9 @@
-// @groundup/operations: arrives with issue 4.
-export {};
+// @groundup/operations: Weidman's explicit forward/backward API (no autograd) on groundup tensors.
+export { Operation, ParamOperation } from './operation.ts';
+export { WeightMultiply, BiasAdd, Sigmoid, Linear } from './operations.ts';
+export { Layer, Dense } from './layer.ts';
+export { Loss, MeanSquaredError } from './loss.ts';
+export { NeuralNetwork } from './network.ts';
+export { Optimizer, SGD } from './optimizer.ts';
+export { Trainer, permuteData, generateBatches, evalRegressionModel, type FitOptions, type FitResult } from './trainer.ts';
+export { assertSameShape } from './assert-shape.ts';

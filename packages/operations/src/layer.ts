@@ -1,0 +1,71 @@
+// Layer and Dense. Parameters are created lazily at the first forward (the input width is known
+// then) and are mutable buffers: the operations and the optimizer share the same tensors.
+import { fromArray, numpyRandom, type RandomState, type Tensor } from '@groundup/tensor';
+import { assertSameShape } from './assert-shape.ts';
+import { Operation, ParamOperation } from './operation.ts';
+import { BiasAdd, Sigmoid, WeightMultiply } from './operations.ts';
+
+export abstract class Layer {
+  first = true;
+  params: Tensor[] = [];
+  paramGrads: Tensor[] = [];
+  operations: Operation[] = [];
+  input!: Tensor;
+  output!: Tensor;
+  /** Set by NeuralNetwork; undefined means "don't re-seed". */
+  seed?: number;
+  /** The RNG the layer draws from: numpy's global one by default, as in the book. */
+  rng: RandomState = numpyRandom;
+  constructor(readonly neurons: number) {}
+
+  protected abstract setupLayer(input: Tensor): void;
+
+  forward(input: Tensor, inference = false): Tensor {
+    if (this.first) {
+      this.setupLayer(input);
+      this.first = false;
+    }
+    this.input = input;
+    this.output = this.operations.reduce((x, op) => op.forward(x, inference), input);
+    return this.output;
+  }
+
+  backward(outputGrad: Tensor): Tensor {
+    assertSameShape(`${this.constructor.name}.backward`, outputGrad, this.output, ['output gradient', 'output']);
+    const inputGrad = [...this.operations].reverse().reduce((g, op) => op.backward(g), outputGrad);
+    assertSameShape(`${this.constructor.name}.backward`, inputGrad, this.input, ['input gradient', 'input']);
+    this.paramGrads = this.operations.filter((op): op is ParamOperation => op instanceof ParamOperation).map((op) => op.paramGrad);
+    return inputGrad;
+  }
+
+  /** A copy with its own parameter buffers (the trainer's snapshot for early stopping). */
+  abstract clone(): Layer;
+}
+
+export class Dense extends Layer {
+  constructor(neurons: number, readonly makeActivation: () => Operation = () => new Sigmoid()) {
+    super(neurons);
+  }
+
+  /** Re-seeds (when a seed is set), then draws W (nIn, neurons) and B (1, neurons) in that order. */
+  protected setupLayer(input: Tensor): void {
+    if (this.seed) this.rng.seed(this.seed);
+    const W = fromArray(this.rng.randn(input.shape[1]!, this.neurons)).to(input.dtype);
+    const B = fromArray(this.rng.randn(1, this.neurons)).to(input.dtype);
+    this.build(W, B);
+  }
+
+  private build(W: Tensor, B: Tensor): void {
+    this.params = [W, B];
+    this.operations = [new WeightMultiply(W), new BiasAdd(B), this.makeActivation()];
+  }
+
+  clone(): Dense {
+    const d = new Dense(this.neurons, this.makeActivation);
+    d.seed = this.seed;
+    d.rng = this.rng;
+    d.first = this.first;
+    if (!this.first) d.build(this.params[0]!.clone(), this.params[1]!.clone());
+    return d;
+  }
+}

@@ -1,0 +1,35 @@
+// Loss and MeanSquaredError: prediction and target must have the same shape.
+import type { Tensor } from '@groundup/tensor';
+import { assertSameShape } from './assert-shape.ts';
+
+export abstract class Loss {
+  prediction!: Tensor;
+  target!: Tensor;
+  inputGrad!: Tensor;
+
+  forward(prediction: Tensor, target: Tensor): number {
+    assertSameShape(`${this.constructor.name}.forward`, prediction, target, ['prediction', 'target']);
+    this.prediction = prediction;
+    this.target = target;
+    return this.computeOutput();
+  }
+
+  backward(): Tensor {
+    this.inputGrad = this.computeInputGrad();
+    assertSameShape(`${this.constructor.name}.backward`, this.inputGrad, this.prediction, ['input gradient', 'prediction']);
+    return this.inputGrad;
+  }
+
+  protected abstract computeOutput(): number;
+  protected abstract computeInputGrad(): Tensor;
+}
+
+/** Σ(p − y)² / N, N the number of rows; gradient 2(p − y)/N. */
+export class MeanSquaredError extends Loss {
+  protected computeOutput(): number {
+    return this.prediction.sub(this.target).pow(2).sum().item() / this.prediction.shape[0]!;
+  }
+  protected computeInputGrad(): Tensor {
+    return this.prediction.sub(this.target).mul(2 / this.prediction.shape[0]!);
+  }
+}
