@@ -78,13 +78,13 @@ export const div = (a: TensorLike, b: TensorLike): Tensor =>
     (g) => [needs(a) ? g.div(b) : null, needs(b) ? g.mul(a).neg().div(mul(b, b)) : null], [...keep(b, a), ...keep(b, b), ...keep(a, b)]);
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   const out = binary('pow', a, b, (x, y) => (y === 2 ? x * x : Math.pow(x, y)));
+  // d/dy x^y = x^y·log x; PyTorch takes it as 0 where x = 0 and y ≥ 0.
+  const logA = (): TensorLike => (a instanceof Tensor ? log(a) : Math.log(Number(a)));
   return attach(out, 'PowBackward0', [a, b], (g) => [
     needs(a) ? g.mul(b).mul(pow(a, sub(b, 1))) : null,
-    // d/dy x^y = x^y·log x; PyTorch takes it as 0 where x = 0 and y ≥ 0.
-    needs(b) ? g.mul(where(logicalAnd(eq(a, 0), ge(b, 0)), 0, mul(out, log(T(a) ?? full0(a))))) : null,
+    needs(b) ? g.mul(where(logicalAnd(eq(a, 0), ge(b, 0)), 0, mul(out, logA()))) : null,
   ], [...keep(a, a), ...keep(b, a), ...(needs(b) ? [out] : [])]);
 }
-const full0 = (x: TensorLike): Tensor => new Tensor(new Storage(Float64Array.of(Number(x))), [], [], 0, 'float64').to('float32');
 /** On ties the gradient is split evenly, as in PyTorch. */
 export const maximum = (a: TensorLike, b: TensorLike): Tensor =>
   attach(binary('maximum', a, b, (x, y) => (x !== x || y !== y ? NaN : x > y ? x : y)), 'MaximumBackward0', [a, b], (g) => {

@@ -61,8 +61,25 @@ export function prod(t: Tensor, dim?: Dims, keepdim = false): Tensor {
     for (let j = s; j < s + n; j++) acc *= d[j]!;
     return acc;
   });
-  // d prod / d x_i = prod / x_i (inputs with zeros get no exact gradient here).
-  return attach(out, 'ProdBackward0', [t], (g) => [expandBack(g.mul(out), t, dim, keepdim).div(t)], [t, out]);
+  // d prod / d x_i = the product of the others (exact with zeros, unlike prod / x_i).
+  return attach(out, 'ProdBackward0', [t], (g) => [expandBack(g, t, dim, keepdim).mul(productOfOthers(t, dim))], [t]);
+}
+
+/** For each element, the product of the other elements of its reduced block (prefix × suffix products). */
+function productOfOthers(t: Tensor, dim: Dims | undefined): Tensor {
+  const ds = normalizeDims('prod', dim, t.ndim);
+  const kept = t.shape.map((_, i) => i).filter((i) => !ds.includes(i));
+  const order = [...kept, ...ds];
+  const b = blocks('prod', t, dim, true);
+  const out = allocate(t.dtype, t.numel());
+  for (let s = 0; s < out.length; s += b.inner) {
+    let acc = 1;
+    for (let j = 0; j < b.inner; j++) { out[s + j] = acc; acc *= b.data[s + j]!; }
+    acc = 1;
+    for (let j = b.inner - 1; j >= 0; j--) { out[s + j] *= acc; acc *= b.data[s + j]!; }
+  }
+  const permuted = Tensor.fromData(out, order.map((i) => t.shape[i]!));
+  return permute(permuted, order.map((_, i) => order.indexOf(i)));
 }
 
 export function mean(t: Tensor, dim?: Dims, keepdim = false): Tensor {

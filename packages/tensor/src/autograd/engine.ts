@@ -41,7 +41,10 @@ function topoOrder(root: Node): Node[] {
   return order.reverse();
 }
 
-function fit(g: Tensor, e: Edge): Tensor {
+function fit(node: Node, i: number, g: Tensor, e: Edge): Tensor {
+  const lead = g.ndim - e.shape.length;
+  if (lead < 0 || e.shape.some((n, k) => n !== 1 && n !== g.shape[k + lead]))
+    throw new AutogradError(`${node.name} returned an invalid gradient at index ${i}: got shape ${fmt(g.shape)} but expected a shape compatible with ${fmt(e.shape)}`);
   const r = sumToShape(g, e.shape);
   return r.dtype === e.dtype ? r : r.to(e.dtype);
 }
@@ -74,7 +77,7 @@ export function runBackward(root: Tensor, gradient?: Tensor | null, opts: Backwa
       node.edges.forEach((e, i) => {
         const gi = gs[i];
         if (!e || !gi) return;
-        const r = fit(gi, e);
+        const r = fit(node, i, gi, e);
         if (e.node) {
           const have = grads.get(e.node);
           grads.set(e.node, have ? have.add(r) : r);

@@ -14,7 +14,8 @@ export function inPlace(self: Tensor, op: string, others: readonly unknown[], co
     write(self, noGrad(() => compute(self)));
     return self;
   }
-  const old = self.detach();
+  // The op may save its input for backward; it gets a copy, since the write below changes self.
+  const old = self.detach().clone();
   old.requiresGrad = self.requiresGrad;
   old.gradFn = self.gradFn;
   const value = compute(old);
