@@ -35,7 +35,7 @@ const isPromise = (v: unknown): v is Promise<unknown> =>
   typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 
 /** Calls longer than this (ms) are not sampled again: the warm-up call is the one sample. */
-const singleShotMs = (budget: Budget): number => (budget.quick ? 15_000 : 30_000);
+export const singleShotMs = (budget: Budget): number => (budget.quick ? 15_000 : 30_000);
 /** Calls longer than this (ms) get two samples timed directly rather than through benny. */
 const slowMs = 2000;
 

@@ -81,7 +81,7 @@ function buildStep(p: Packages, c: TrainCase): () => void {
       return method(make(T, 'where', method(y, 'eq')(1), make(T, 'sub', 1, pr), pr), 'mean')();
     };
   }
-  const forward = typeof (model as Record<string, unknown>).forward === 'function' ? method(model, 'forward') : (model as Fn);
+  const forward = typeof (model as Record<string, unknown>).call === 'function' ? method(model, 'call') : method(model, 'forward');
   const opt = make(p.optim, 'SGD', method(model, 'parameters')(), { lr: c.model === 'simple_cnn' ? 0.1 : 1 });
   const step = method(opt, 'step'), zeroGrad = method(opt, 'zeroGrad');
   return () => {
