@@ -9,6 +9,8 @@ import type { ImageLayout, LabelledImages } from './mnist.ts';
 import { toFloat } from './transforms.ts';
 
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
+/** The folder used when none is given: $GROUNDUP_FASHION_MNIST_DIR, else FASHION_MNIST_DIR. */
+export const fashionMnistDir = (): string => process.env['GROUNDUP_FASHION_MNIST_DIR'] || FASHION_MNIST_DIR;
 export const FASHION_MNIST_INSTALL = 'apt-get install -y dataset-fashion-mnist';
 export const FASHION_MNIST_CLASSES: readonly string[] = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 
@@ -17,7 +19,7 @@ export interface FashionMnistOptions {
   split?: 'train' | 'test';
   /** default 'NCHW' ([N, 1, 28, 28]); 'NHW' or 'flat' */
   layout?: ImageLayout;
-  /** where the .gz files are, default /usr/share/datasets/fashion-mnist */
+  /** where the .gz files are, default fashionMnistDir() (/usr/share/datasets/fashion-mnist) */
   dir?: string;
 }
 
@@ -27,14 +29,14 @@ const files = (dir: string, split: 'train' | 'test'): { images: string; labels: 
 };
 
 /** Whether the files are there; when not, the reason holds the apt-get line. */
-export function fashionMnistAvailable(dir = FASHION_MNIST_DIR): { ok: true } | { ok: false; reason: string } {
+export function fashionMnistAvailable(dir = fashionMnistDir()): { ok: true } | { ok: false; reason: string } {
   const missing = (['train', 'test'] as const).flatMap((s) => Object.values(files(dir, s))).filter((f) => !existsSync(f));
   if (missing.length === 0) return { ok: true };
   return { ok: false, reason: `Fashion-MNIST is not installed (${missing.length === 4 ? `no files in ${dir}` : `missing ${missing.join(', ')}`}); install Debian's dataset-fashion-mnist:\n${FASHION_MNIST_INSTALL}` };
 }
 
 /** Fashion-MNIST images as float32 in 0..1 and int32 labels, with the class names. */
-export function fashionMnist({ split = 'train', layout = 'NCHW', dir = FASHION_MNIST_DIR }: FashionMnistOptions = {}): LabelledImages & { classes: readonly string[] } {
+export function fashionMnist({ split = 'train', layout = 'NCHW', dir = fashionMnistDir() }: FashionMnistOptions = {}): LabelledImages & { classes: readonly string[] } {
   if (split !== 'train' && split !== 'test') throw new DataError(`fashionMnist: split must be 'train' or 'test', got '${split}'`);
   const f = files(dir, split);
   const av = fashionMnistAvailable(dir);

@@ -9,11 +9,11 @@ export {
   type ImageLayout, type Split, type LabelledImages, type MnistOptions,
 } from './mnist.ts';
 export {
-  fashionMnist, fashionMnistAvailable, FASHION_MNIST_DIR, FASHION_MNIST_INSTALL, FASHION_MNIST_CLASSES, type FashionMnistOptions,
+  fashionMnist, fashionMnistAvailable, fashionMnistDir, FASHION_MNIST_DIR, FASHION_MNIST_INSTALL, FASHION_MNIST_CLASSES, type FashionMnistOptions,
 } from './fashion-mnist.ts';
 export { parseNumericTable, splitCsvLine, type NumericTableOptions } from './csv.ts';
 export {
-  boston, diabetes, iris, digits, sklearnDataAvailable, SKLEARN_DATA_DIR, SKLEARN_INSTALL,
+  boston, diabetes, iris, digits, sklearnDataAvailable, sklearnDataDir, SKLEARN_DATA_DIR, SKLEARN_INSTALL,
   type TabularDataset, type SklearnOptions, type DiabetesOptions, type SklearnDatasetName,
 } from './sklearn-datasets.ts';
 export { toFloat, flatten, normalize, type ToFloatOptions, type NormalizeOptions } from './transforms.ts';

@@ -10,6 +10,8 @@ import { Tensor } from '@groundup/tensor';
 import { parseNumericTable, splitCsvLine } from './csv.ts';
 
 export const SKLEARN_DATA_DIR = '/usr/lib/python3/dist-packages/sklearn/datasets/data';
+/** The folder used when none is given: $GROUNDUP_SKLEARN_DATA_DIR, else SKLEARN_DATA_DIR. */
+export const sklearnDataDir = (): string => process.env['GROUNDUP_SKLEARN_DATA_DIR'] || SKLEARN_DATA_DIR;
 export const SKLEARN_INSTALL = 'apt-get install -y python3-sklearn';
 
 /** A table of features and a target, like sklearn's Bunch. */
@@ -26,7 +28,7 @@ export interface TabularDataset {
 }
 
 export interface SklearnOptions {
-  /** the data folder, default /usr/lib/python3/dist-packages/sklearn/datasets/data */
+  /** the data folder, default sklearnDataDir() (/usr/lib/python3/dist-packages/sklearn/datasets/data) */
   dir?: string;
 }
 
@@ -39,7 +41,7 @@ const FILES = {
 export type SklearnDatasetName = keyof typeof FILES;
 
 /** Whether a dataset's files are there; when not, the reason holds the apt-get line. */
-export function sklearnDataAvailable(name: SklearnDatasetName, dir = SKLEARN_DATA_DIR): { ok: true } | { ok: false; reason: string } {
+export function sklearnDataAvailable(name: SklearnDatasetName, dir = sklearnDataDir()): { ok: true } | { ok: false; reason: string } {
   const missing = FILES[name].map((f) => join(dir, f)).filter((p) => !existsSync(p));
   if (missing.length === 0) return { ok: true };
   return { ok: false, reason: `${name}: ${missing.join(', ')} not found; the ${name} dataset ships with Debian's python3-sklearn:\n${SKLEARN_INSTALL}` };
@@ -79,7 +81,7 @@ function checkRows(name: string, rows: number[][], n: number): void {
  * Boston house prices: 506 rows of 13 features (CRIM … LSTAT) and the median value MEDV (in
  * $1000s) as the target. The file's first line is "506,13", the second the column names.
  */
-export function boston({ dir = SKLEARN_DATA_DIR }: SklearnOptions = {}): TabularDataset {
+export function boston({ dir = sklearnDataDir() }: SklearnOptions = {}): TabularDataset {
   const text = read('boston', dir, FILES.boston[0]);
   const lines = text.split(/\r?\n/);
   const { n, f } = declared('boston', lines[0]);
@@ -100,7 +102,7 @@ export interface DiabetesOptions extends SklearnOptions {
 }
 
 /** Diabetes: 442 patients, 10 features (age, sex, bmi, bp, s1 … s6), target = disease progression after one year. */
-export function diabetes({ dir = SKLEARN_DATA_DIR, scaled = false }: DiabetesOptions = {}): TabularDataset {
+export function diabetes({ dir = sklearnDataDir(), scaled = false }: DiabetesOptions = {}): TabularDataset {
   const x = parseNumericTable(read('diabetes', dir, FILES.diabetes[0]), { delimiter: 'whitespace', width: 10, name: 'diabetes data' });
   const y = parseNumericTable(read('diabetes', dir, FILES.diabetes[1]), { delimiter: 'whitespace', width: 1, name: 'diabetes target' });
   if (x.length !== 442 || y.length !== 442) throw new DataError(`diabetes: expected 442 rows of data and of targets, got ${x.length} and ${y.length}; reinstall python3-sklearn`);
@@ -116,7 +118,7 @@ export function diabetes({ dir = SKLEARN_DATA_DIR, scaled = false }: DiabetesOpt
 }
 
 /** Iris: 150 flowers, 4 measurements in cm, 3 classes (setosa, versicolor, virginica) as int32 labels. */
-export function iris({ dir = SKLEARN_DATA_DIR }: SklearnOptions = {}): TabularDataset {
+export function iris({ dir = sklearnDataDir() }: SklearnOptions = {}): TabularDataset {
   const text = read('iris', dir, FILES.iris[0]);
   const { n, f, rest } = declared('iris', text.split(/\r?\n/, 1)[0]);
   const rows = parseNumericTable(text, { skip: 1, width: f + 1, name: 'iris' });
@@ -130,7 +132,7 @@ export function iris({ dir = SKLEARN_DATA_DIR }: SklearnOptions = {}): TabularDa
 }
 
 /** Digits: 1797 images of 8×8 pixels valued 0..16, flat as data [1797, 64] and as images [1797, 8, 8], labels 0..9. */
-export function digits({ dir = SKLEARN_DATA_DIR }: SklearnOptions = {}): TabularDataset & { images: Tensor } {
+export function digits({ dir = sklearnDataDir() }: SklearnOptions = {}): TabularDataset & { images: Tensor } {
   const rows = parseNumericTable(read('digits', dir, FILES.digits[0]), { width: 65, name: 'digits' });
   checkRows('digits', rows, 1797);
   const data = f64(rows, range(0, 64));
