@@ -1,2 +1,3 @@
 export * from "@groundup/kernels";
 export * from "@groundup/tensor";
+export * from "@groundup/optim";
