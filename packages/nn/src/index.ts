@@ -1,2 +1,26 @@
-// @groundup/nn: arrives with issue 4.
-export {};
+// @groundup/nn: Module and Parameter, layers, the functional API F, init, losses, hooks, state
+// dicts and safetensors files. Every layer is importable on its own:
+//   import { Linear, ReLU, Sequential, F, init, save, load } from '@groundup/nn';
+// PyTorch's model(x) is model.call(x) (hooks run); model.forward(x) runs forward alone.
+export { Module, type AnyModule, type ForwardHook, type ForwardPreHook, type BackwardHook } from './module.ts';
+export { Parameter } from './parameter.ts';
+export { RemovableHandle, type Grads } from './hooks.ts';
+export { Sequential } from './sequential.ts';
+export { ModuleList } from './module-list.ts';
+export { Identity } from './identity.ts';
+export { Linear, type LinearOptions } from './linear.ts';
+export { ReLU, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation.ts';
+export { Conv2d, type Conv2dLayerOptions } from './conv2d.ts';
+export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batchnorm.ts';
+export { Dropout, type DropoutLayerOptions } from './dropout.ts';
+export { Flatten } from './flatten.ts';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d } from './pooling.ts';
+export { Embedding, type EmbeddingLayerOptions } from './embedding.ts';
+export { MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from './loss.ts';
+export * as F from './functional/index.ts';
+export * as init from './init.ts';
+export { type StateDict, type LoadStateDictOptions, type LoadResult, torchKey } from './state-dict.ts';
+export {
+  serialize as serializeSafetensors, deserialize as deserializeSafetensors, type SafetensorsContents, type SafetensorsDType,
+} from './safetensors.ts';
+export { save, load, loadInto, loadSafetensors, writeFileAtomic, type SaveOptions } from './save.ts';

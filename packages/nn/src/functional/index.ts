@@ -1,0 +1,15 @@
+// The functional API, exported from @groundup/nn as the namespace F (PyTorch's torch.nn.functional):
+//   import { F } from '@groundup/nn';  F.relu(x), F.crossEntropy(logits, y), F.conv2d(x, w, b, {stride: 2}).
+export { relu, sigmoid, tanh, softmax, logSoftmax, logsumexp, softplus, type SoftplusOptions } from './activation.ts';
+export { linear } from './linear.ts';
+export { conv2d, type Conv2dOptions } from './conv.ts';
+export {
+  maxPool2d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d, type Size2, type MaxPool2dOptions, type AvgPool2dOptions, type AdaptiveSize,
+} from './pool.ts';
+export { batchNorm, type BatchNormOptions } from './batchnorm.ts';
+export { dropout, type DropoutOptions } from './dropout.ts';
+export { embedding, type EmbeddingOptions } from './embedding.ts';
+export {
+  mseLoss, l1Loss, nllLoss, crossEntropy, binaryCrossEntropy, binaryCrossEntropyWithLogits,
+  type Reduction, type ReductionOptions, type NllLossOptions, type CrossEntropyOptions, type BceOptions, type BceWithLogitsOptions,
+} from './loss.ts';
