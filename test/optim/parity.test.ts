@@ -1,6 +1,6 @@
 // Parity with torch.optim: every case of test/fixtures/optim.json (scripts/fixtures/optim.py,
 // torch 1.13) takes the same 10 steps on the same tiny linear regression here, and the
-// parameters after each step must match: to 1e-12 in float64, 1e-5 in float32.
+// parameters after each step must match: to 1e-13 in float64, 1e-5 in float32.
 import { readFileSync } from 'node:fs';
 import { tensor, type DType, type Tensor } from '@groundup/tensor';
 import { Adam, RMSProp, SGD, type Optimizer } from '@groundup/optim';
@@ -41,7 +41,7 @@ function close(got: Tensor, want: number[], tol: number, what: string): void {
 }
 
 for (const dtype of ['float64', 'float32'] as const satisfies readonly DType[]) {
-  const tol = dtype === 'float64' ? 1e-12 : 1e-5;
+  const tol = dtype === 'float64' ? 1e-13 : 1e-5; // measured: 1.1e-16 and 2.8e-7
   const s = suite(`optim parity with torch.optim (${dtype})`);
   for (const c of fx.cases) {
     s(`${c.name}: ${fx.N} steps`, () => {
