@@ -44,7 +44,7 @@ export const torchPeer: ExternalPeer = {
     const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
     const rows = cores > 1 ? await runTorch(suite, cases, budget, 1, 'torch:1t') : [];
     // When torch cannot run at all, one set of skip rows says so.
-    if (rows.length && rows.every((r) => r.ms === null) && rows.every((r) => r.skipped === rows[0]!.skipped)) return rows.map((r) => ({ ...r, impl: 'torch' }));
+    if (rows.length && rows.every((r) => r.ms === null) && rows.every((r) => r.skipped === rows[0]!.skipped)) return rows.map((r) => ({ ...r, impl: 'torch', threads: null }));
     return [...rows, ...(await runTorch(suite, cases, budget, cores, 'torch'))];
   },
 };
