@@ -93,4 +93,3 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   return matmul(a, b);
 }
 
-export const flattenBatch = (t: Tensor): Tensor => reshape(t, [-1, ...t.shape.slice(-2)]);
