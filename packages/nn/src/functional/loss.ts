@@ -107,6 +107,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new RangeError(`crossEntropy: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
   const dim = input.ndim === 1 ? 0 : 1;
   const C = input.shape[dim] ?? 1;
+  if (weight && (weight.ndim !== 1 || weight.shape[0] !== C)) throw new ShapeError(`crossEntropy: the class weight must have shape [${C}], got ${shp(weight)}`);
   const logp = input.logSoftmax(dim);
   const wB = weight ? weight.detach().reshape(classWeightShape(input, C)) : null;
   if (target.dtype === 'float32' || target.dtype === 'float64') {
