@@ -13,11 +13,16 @@ export const fmtGflops = (g: number | null): string => (g === null ? '' : g < 10
 export const fmtRatio = (r: number): string => `${r < 0.1 ? r.toPrecision(2) : r < 10 ? r.toFixed(2) : r.toFixed(1)}×`;
 
 function timesTable(rows: readonly Row[]): string[] {
-  const out = ['| case | impl | threads | time | GFLOP/s | IQR |', '| --- | --- | ---: | ---: | ---: | ---: |'];
+  const flops = rows.some((r) => r.gflops !== null);
+  const out = [
+    `| case | impl | threads | time |${flops ? ' GFLOP/s |' : ''} IQR |`,
+    `| --- | --- | ---: | ---: |${flops ? ' ---: |' : ''} ---: |`,
+  ];
   for (const r of rows) {
     if (r.ms === null) continue;
     const impl = r.note ? `${r.impl} ¹` : r.impl;
-    out.push(`| ${cell(r.case)} | ${impl} | ${r.threads ?? ''} | ${fmtMs(r.ms)} | ${fmtGflops(r.gflops)} | ${r.spread === null ? '' : `${(r.spread * 100).toFixed(1)}%`} |`);
+    const gf = flops ? ` ${fmtGflops(r.gflops)} |` : '';
+    out.push(`| ${cell(r.case)} | ${impl} | ${r.threads ?? ''} | ${fmtMs(r.ms)} |${gf} ${r.spread === null ? '' : `${(r.spread * 100).toFixed(1)}%`} |`);
   }
   return out;
 }
