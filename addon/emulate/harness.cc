@@ -64,6 +64,9 @@ int main() {
   convCase(3, 2, 5, 5, 3, 5, 5, 1, 1, 3, 3);
   convCase(2, 6, 13, 13, 7, 3, 3, 3, 3, 2, 2);
   convCase(0, 3, 5, 5, 2, 3, 3, 1, 1, 0, 0);
+  convCase(64, 1, 28, 28, 4, 3, 3, 2, 2, 1, 1);  // ch13 simple_cnn: the CPU's chunked and dot-product paths
+  convCase(64, 8, 7, 7, 16, 3, 3, 2, 2, 1, 1);
+  convCase(64, 16, 4, 4, 32, 3, 3, 2, 2, 1, 1);
   printf("%d passed, %d failed\n", passes, fails);
   return fails != 0;
 }

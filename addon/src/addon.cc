@@ -78,7 +78,7 @@ Napi::Value Im2col(const Napi::CallbackInfo& info) {
     Span<float> image = arrayArg<float>(info, 1, op, "image"), cols = arrayArg<float>(info, 2, op, "cols");
     needLength(op, "image", image.length, double(g.c) * g.h * g.w, "c·h·w");
     needLength(op, "cols", cols.length, double(g.c) * g.kh * g.kw * g.outH * g.outW, "c·kh·kw·outH·outW");
-    im2col(g, image.data, cols.data);
+    im2col(g, image.data, cols.data, g.outH * g.outW);
   });
 }
 
@@ -91,7 +91,7 @@ Napi::Value Col2im(const Napi::CallbackInfo& info) {
     Span<float> cols = arrayArg<float>(info, 1, op, "cols"), image = arrayArg<float>(info, 2, op, "image");
     needLength(op, "cols", cols.length, double(g.c) * g.kh * g.kw * g.outH * g.outW, "c·kh·kw·outH·outW");
     needLength(op, "image", image.length, double(g.c) * g.h * g.w, "c·h·w");
-    col2im(g, cols.data, image.data);
+    col2im(g, cols.data, g.outH * g.outW, image.data);
   });
 }
 

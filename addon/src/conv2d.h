@@ -14,10 +14,18 @@ struct ConvGeometry {
   bool pointwise() const { return kh == 1 && kw == 1 && strideH == 1 && strideW == 1 && padH == 0 && padW == 0; }
 };
 
-/** cols[c·kh·kw, outH·outW] from one image[c, h, w]. */
-void im2col(const ConvGeometry& g, const float* image, float* cols);
-/** image[c, h, w] += cols[c·kh·kw, outH·outW] scattered back (the caller zeroes image). */
-void col2im(const ConvGeometry& g, const float* cols, float* image);
+/** cols[c·kh·kw, outH·outW] from one image[c, h, w]; row r of cols starts at cols + r·ld (ld ≥ outH·outW). */
+void im2col(const ConvGeometry& g, const float* image, float* cols, long ld);
+/** image[c, h, w] += cols[c·kh·kw, outH·outW] scattered back (the caller zeroes image); rows ld apart. */
+void col2im(const ConvGeometry& g, const float* cols, long ld, float* image);
+
+/**
+ * im2col of nb images side by side: cols[K, nb·L], image j in columns [j·L, (j+1)·L). For small
+ * outputs: one gather table (table: kh·kw·L ints of scratch) serves every channel and image.
+ */
+void im2colImages(const ConvGeometry& g, const float* images, long nb, float* cols, long ld, int* table);
+/** The inverse of im2colImages: images (zeroed by the caller) += cols. */
+void col2imImages(const ConvGeometry& g, const float* cols, long ld, long nb, float* images, int* table);
 
 void conv2dForward(const ConvGeometry& g, const float* input, const float* weight, const float* bias, float* out);
 void conv2dBackwardData(const ConvGeometry& g, const float* gradOut, const float* weight, float* gradInput);

@@ -5,6 +5,7 @@
 // packed B panel, two barriers per panel), or, for short C, its columns. Each element of C is
 // summed in the same order whatever the split, so results do not depend on the thread count.
 #include "gemm.h"
+#include "gemm_dot.h"
 #include "gemm_pack.h"
 #include "pool.h"
 #include "scratch.h"
@@ -170,6 +171,7 @@ void gemmThreaded(const GemmProblem<typename S::T>& p) {
   const double work = double(p.m) * p.n * p.k;
   int nt = poolThreads();
   if (work * p.batch < kMinParallelWork) nt = 1;
+  if (dotShaped(p)) return gemmDot(p, nt);
   // Batch items whose C overlap (strideC = 0 accumulates) must not run at the same time.
   const bool disjointC = p.batch == 1 || p.strideC >= (p.m - 1) * p.ldc + p.n;
   if (!disjointC && p.strideC != 0) nt = 1;
@@ -198,6 +200,7 @@ void gemmReserve(int tid, long m, long n, long k) { avx2::reserve<avx2::F32>(tid
 void gemmSerial(const GemmProblem<float>& p, int tid) {
   if (p.m <= 0 || p.n <= 0 || p.batch <= 0) return;
   if (p.k <= 0) return avx2::scaleOnly(p);
+  if (avx2::dotShaped(p)) return avx2::gemmDot(p, 1);
   for (long bt = 0; bt < p.batch; bt++) avx2::gemmBlock<avx2::F32>(p, bt, 0, p.m, 0, p.n, tid, nullptr);
 }
 

@@ -116,13 +116,13 @@ void packB(const typename S::T* b, long ldb, bool trans, long p0, long kc, long 
         for (int c = 0; c < NR; c++) bp[p * NR + c] = src[c * ldb + p];
       bp += kc * NR;
     } else {
-      for (int c = 0; c < nr; c++) {
-        const T* src = b + (j + c) * ldb + p0;
-        for (long p = 0; p < kc; p++) bp[p * NR + c] = src[p];
+      // An edge panel of op(B) (nr < NR): nr rows of the stored B, read side by side.
+      const T* src = b + j * ldb + p0;
+      for (long p = 0; p < kc; p++, bp += NR) {
+        int c = 0;
+        for (; c < nr; c++) bp[c] = src[c * ldb + p];
+        for (; c < NR; c++) bp[c] = 0;
       }
-      for (int c = nr; c < NR; c++)
-        for (long p = 0; p < kc; p++) bp[p * NR + c] = 0;
-      bp += kc * NR;
     }
   }
 }

@@ -1,4 +1,5 @@
-// im2col / col2im for one image: cols[(ci·kh + ky)·kw + kx, oy·outW + ox]. Each output row is
+// im2col / col2im for one image: cols[(ci·kh + ky)·kw + kx, oy·outW + ox], rows ld apart (so
+// the columns of several images can sit side by side in one matrix). Each output row is
 // split into a zero prefix, a valid middle and a zero suffix computed up front, so the inner
 // loop has no bounds test (and is a plain copy when the stride is 1).
 #include <cstring>
@@ -20,12 +21,11 @@ inline void validRange(long w, long outW, long s, long pad, long kx, long& lo, l
 
 }  // namespace
 
-void im2col(const ConvGeometry& g, const float* image, float* cols) {
-  const long L = g.outH * g.outW;
+void im2col(const ConvGeometry& g, const float* image, float* cols, long ld) {
   for (long ci = 0; ci < g.c; ci++)
     for (long ky = 0; ky < g.kh; ky++)
       for (long kx = 0; kx < g.kw; kx++) {
-        float* row = cols + ((ci * g.kh + ky) * g.kw + kx) * L;
+        float* row = cols + ((ci * g.kh + ky) * g.kw + kx) * ld;
         long lo, hi;
         validRange(g.w, g.outW, g.strideW, g.padW, kx, lo, hi);
         for (long oy = 0; oy < g.outH; oy++) {
@@ -48,12 +48,11 @@ void im2col(const ConvGeometry& g, const float* image, float* cols) {
       }
 }
 
-void col2im(const ConvGeometry& g, const float* cols, float* image) {
-  const long L = g.outH * g.outW;
+void col2im(const ConvGeometry& g, const float* cols, long ld, float* image) {
   for (long ci = 0; ci < g.c; ci++)
     for (long ky = 0; ky < g.kh; ky++)
       for (long kx = 0; kx < g.kw; kx++) {
-        const float* row = cols + ((ci * g.kh + ky) * g.kw + kx) * L;
+        const float* row = cols + ((ci * g.kh + ky) * g.kw + kx) * ld;
         long lo, hi;
         validRange(g.w, g.outW, g.strideW, g.padW, kx, lo, hi);
         for (long oy = 0; oy < g.outH; oy++) {
@@ -68,6 +67,65 @@ void col2im(const ConvGeometry& g, const float* cols, float* image) {
             for (long ox = lo; ox < hi; ox++) dst[(ox - lo) * g.strideW] += src[ox];
         }
       }
+}
+
+namespace {
+
+/** table[(ky·kw + kx)·L + oy·outW + ox] = iy·w + ix, or −1 in the padding. */
+void gatherTable(const ConvGeometry& g, int* table) {
+  for (long ky = 0; ky < g.kh; ky++)
+    for (long kx = 0; kx < g.kw; kx++)
+      for (long oy = 0; oy < g.outH; oy++)
+        for (long ox = 0; ox < g.outW; ox++) {
+          const long iy = oy * g.strideH - g.padH + ky, ix = ox * g.strideW - g.padW + kx;
+          const bool in = iy >= 0 && iy < g.h && ix >= 0 && ix < g.w;
+          *table++ = in ? static_cast<int>(iy * g.w + ix) : -1;
+        }
+}
+
+}  // namespace
+
+void im2colImages(const ConvGeometry& g, const float* images, long nb, float* cols, long ld, int* table) {
+  const long L = g.cols(), plane = g.h * g.w;
+  if (g.outW >= 16) {  // long rows: the per-image copy loop is faster
+    for (long j = 0; j < nb; j++) im2col(g, images + j * g.image(), cols + j * L, ld);
+    return;
+  }
+  gatherTable(g, table);
+  for (long ci = 0; ci < g.c; ci++)
+    for (long q = 0; q < g.kh * g.kw; q++) {
+      const int* t = table + q * L;
+      float* row = cols + (ci * g.kh * g.kw + q) * ld;
+      for (long j = 0; j < nb; j++) {
+        const float* src = images + (j * g.c + ci) * plane;
+        float* dst = row + j * L;
+        for (long l = 0; l < L; l++) {
+          const int o = t[l];
+          const float v = src[o < 0 ? 0 : o];  // a select, not a branch; src[0] always exists
+          dst[l] = o < 0 ? 0.0f : v;
+        }
+      }
+    }
+}
+
+void col2imImages(const ConvGeometry& g, const float* cols, long ld, long nb, float* images, int* table) {
+  const long L = g.cols(), plane = g.h * g.w;
+  if (g.outW >= 16) {
+    for (long j = 0; j < nb; j++) col2im(g, cols + j * L, ld, images + j * g.image());
+    return;
+  }
+  gatherTable(g, table);
+  for (long ci = 0; ci < g.c; ci++)
+    for (long q = 0; q < g.kh * g.kw; q++) {
+      const int* t = table + q * L;
+      const float* row = cols + (ci * g.kh * g.kw + q) * ld;
+      for (long j = 0; j < nb; j++) {
+        float* dst = images + (j * g.c + ci) * plane;
+        const float* src = row + j * L;
+        for (long l = 0; l < L; l++)
+          if (t[l] >= 0) dst[t[l]] += src[l];
+      }
+    }
 }
 
 }  // namespace gu

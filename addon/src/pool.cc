@@ -92,13 +92,13 @@ struct Pool {
   }
 
   void run(int n, PoolTask t, void* c) {
-    // One job at a time, should two JS threads (worker_threads) share the addon.
-    std::lock_guard<std::mutex> one(runMu);
     if (n > threads) n = threads;
-    if (n <= 1) {
+    if (n <= 1) {  // no hand-off and no lock: also safe from inside a running task
       t(c, 0, 1);
       return;
     }
+    // One job at a time, should two JS threads (worker_threads) share the addon.
+    std::lock_guard<std::mutex> one(runMu);
     resize();
     task = t;
     ctx = c;

@@ -12,7 +12,11 @@ using PoolTask = void (*)(void* ctx, int tid, int nthreads);
 int poolThreads();
 /** Changes the thread count (clamped to [1, 64]); the pool grows or shrinks on the next run. */
 void setPoolThreads(int n);
-/** Runs task on min(nthreads, poolThreads()) threads and returns when all have finished. Not reentrant. */
+/**
+ * Runs task on min(nthreads, poolThreads()) threads and returns when all have finished. With
+ * one thread it simply calls task (allowed inside a task); a multi-threaded run inside a task
+ * would deadlock.
+ */
 void poolRun(int nthreads, PoolTask task, void* ctx);
 /** Joins the workers (at exit). */
 void poolShutdown();

@@ -53,6 +53,7 @@ function check<T extends FloatArray>(make: (n: number) => T, gemm: (p: GemmArgs<
 const sizes: [number, number, number][] = [
   [1, 1, 1], [5, 7, 3], [6, 16, 4], [7, 17, 5], [12, 32, 8], [13, 31, 9], [1, 100, 50], [100, 1, 50], [33, 65, 0],
   [64, 64, 64], [17, 250, 300], [150, 40, 20], [145, 47, 257], [97, 129, 513],
+  [4, 9, 1000], [7, 33, 517], [16, 72, 1024], // small C, long k: the dot-product path when transB
 ];
 
 if (!av.ok) {
@@ -90,15 +91,17 @@ if (!av.ok) {
   });
 
   test('batch with a shared A (strideA 0) and an accumulating C (strideC 0)', () => {
-    const m = 8, n = 19, k = 10, batch = 4;
-    const a = fill(new Float32Array(m * k)), b = fill(new Float32Array(batch * k * n)), c = new Float32Array(m * n);
-    g32({ transA: false, transB: false, m, n, k, alpha: 1, beta: 1, a, aOffset: 0, lda: k, strideA: 0, b, bOffset: 0, ldb: n, strideB: k * n, c, cOffset: 0, ldc: n, strideC: 0, batch });
-    const want = new Float64Array(m * n);
-    for (let bt = 0; bt < batch; bt++) {
-      const r = referenceGemm(a, b.subarray(bt * k * n, (bt + 1) * k * n), m, n, k, false, false);
-      for (let i = 0; i < want.length; i++) want[i] += r[i]!;
+    for (const [m, n, k, transB] of [[8, 19, 10, false], [5, 6, 400, true]] as const) {
+      const batch = 4;
+      const a = fill(new Float32Array(m * k)), b = fill(new Float32Array(batch * k * n)), c = new Float32Array(m * n);
+      g32({ transA: false, transB, m, n, k, alpha: 1, beta: 1, a, aOffset: 0, lda: k, strideA: 0, b, bOffset: 0, ldb: transB ? k : n, strideB: k * n, c, cOffset: 0, ldc: n, strideC: 0, batch });
+      const want = new Float64Array(m * n);
+      for (let bt = 0; bt < batch; bt++) {
+        const r = referenceGemm(a, b.subarray(bt * k * n, (bt + 1) * k * n), m, n, k, false, transB);
+        for (let i = 0; i < want.length; i++) want[i] += r[i]!;
+      }
+      assert.ok(worstError(c, want, 1e-4, 1e-4).ratio <= 1, `${m}×${n}×${k} transB=${transB}`);
     }
-    assert.ok(worstError(c, want, 1e-4, 1e-4).ratio <= 1);
   });
 
   test('threads: 2 threads give bit-identical results to 1 thread', () => {
