@@ -1,10 +1,11 @@
 // Standalone bench for the Wasm backends: groundup:wasm, groundup:wasm-mt and tfjs:wasm
 // (@tensorflow/tfjs-backend-wasm, SIMD, 1 thread) side by side in one process.
-//   pnpm exec tsx bench/gemm-wasm.ts [--quick] [--samples N]
+//   pnpm exec tsx bench/gemm-wasm.ts [--quick] [--samples N] [--json out.json]
 // groundup times include copying operands into Wasm memory and the result out; tfjs keeps its
 // inputs resident and reads the result back with dataSync(). Rounds interleave the
 // implementations, so that load from other processes hits them alike; the median is reported.
 import { conv2dGeometry, findBackend, type Backend, type BackendName, type Conv2dGeometry, type GemmArgs } from '@groundup/kernels';
+import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 
@@ -38,12 +39,15 @@ const median = (xs: number[]): number => {
 
 function measure(suite: string, name: string, flops: number, impls: Impl[]): Row[] {
   const live = impls.filter((i) => i.run);
-  const reps = live.map((i) => {
-    for (let w = 0; w < 3; w++) i.run!();
-    return Math.max(1, Math.ceil(SAMPLE_MS / sample(i.run!, 1)));
+  const first = live.map((i) => sample(i.run!, 1));
+  const reps = live.map((i, j) => {
+    for (let w = first[j]! > 50 ? 0 : 2; w > 0; w--) i.run!();
+    return Math.max(1, Math.ceil(SAMPLE_MS / Math.min(first[j]!, sample(i.run!, 1))));
   });
+  // slow cases (tfjs's conv2dTranspose takes seconds) get fewer rounds, at least 5
+  const rounds = Math.max(5, Math.min(SAMPLES, Math.floor(8000 / Math.max(...first))));
   const times = live.map(() => [] as number[]);
-  for (let s = 0; s < SAMPLES; s++) live.forEach((i, j) => times[j]!.push(sample(i.run!, reps[j]!)));
+  for (let s = 0; s < rounds; s++) live.forEach((i, j) => times[j]!.push(sample(i.run!, reps[j]!)));
   const peer = live.findIndex((i) => i.impl === 'tfjs:wasm');
   const peerMs = peer >= 0 ? median(times[peer]!) : NaN;
   return impls.map((i) => {
@@ -131,6 +135,8 @@ async function main(): Promise<void> {
   ];
   for (const s of quick ? [shapes[0]!, shapes[4]!] : shapes) rows.push(...convCases(s, gu, names));
   print(rows);
+  const json = args.indexOf('--json');
+  if (json >= 0) writeFileSync(args[json + 1]!, `${JSON.stringify({ node: process.versions.node, variant, rows }, null, 1)}\n`);
 }
 
 await main();

@@ -1,9 +1,11 @@
-// conv2d as grouped im2col + GEMM. A chunk is a group of images: their im2col columns sit side
-// by side in one cols matrix [K, g·L], so that small feature maps (L = 4 at 2×2) still give the
-// GEMM wide panels. Per-thread scratch: GEMM packing space, cols [K, g·L], and a [O, g·L] buffer.
+// conv2d backward as grouped im2col + GEMM (the forward is indirect.ts). A chunk is a group of
+// images: their columns sit side by side in one cols matrix [K, g·L], so that small feature maps
+// (L = 4 at 2×2) still give the GEMM wide panels. Per-thread scratch: GEMM packing space,
+// cols [K, g·L], and a [O, g·L] buffer.
 import { gemmBlocked, GEMM_SCRATCH } from './gemm';
 import { Geometry } from './geometry';
 import { col2imFrom, im2colInto } from './im2col';
+import { copyFloats, zeroFloats } from './simd';
 
 /** Start of this thread's scratch: GEMM packing space, then cols [K, group·L], then buf [O, group·L]. */
 @inline function scratchOf(g: Geometry, tid: i32): usize {
@@ -18,34 +20,12 @@ export function convScratchBytes(c: i32, kh: i32, kw: i32, o: i32, outH: i32, ou
   return GEMM_SCRATCH + (c * kh * kw + o) * gl * 4;
 }
 
-/** y[img] = conv(x[img], w) + bias for the images of one chunk. */
-export function convForwardChunk(params: usize, chunk: i32, tid: i32): void {
-  const g = changetype<Geometry>(params);
-  const K = g.c * g.kh * g.kw, L = g.outH * g.outW, O = g.o;
-  const i0 = chunk * g.group, i1 = min(g.n, i0 + g.group), cnt = i1 - i0, gl = cnt * L;
-  const base = scratchOf(g, tid), cols = colsOf(base), buf = bufOf(base, K, g, L);
-  const img = g.c * g.h * g.w;
-  for (let i = i0; i < i1; i++) im2colInto(g, <usize>g.x + (<usize>(i * img) << 2), cols, gl, (i - i0) * L);
-  // buf[O, gl] = W[O, K] · cols[K, gl]
-  gemmBlocked(O, gl, K, g.wt, K, 1, cols, gl, 1, buf, gl, 1, false, base);
-  for (let i = i0; i < i1; i++)
-    for (let o = 0; o < O; o++) {
-      const src = buf + (<usize>(o * gl + (i - i0) * L) << 2);
-      const dst = <usize>g.y + (<usize>((i * O + o) * L) << 2);
-      const b = g.bias != 0 ? load<f32>(<usize>g.bias + (<usize>o << 2)) : 0;
-      const vb = f32x4.splat(b);
-      let l = 0;
-      for (; l + 4 <= L; l += 4) v128.store(dst + (<usize>l << 2), f32x4.add(v128.load(src + (<usize>l << 2)), vb));
-      for (; l < L; l++) store<f32>(dst + (<usize>l << 2), load<f32>(src + (<usize>l << 2)) + b);
-    }
-}
-
 /** Copies gy[i0..i1][O][L] into buf[O, gl] (images side by side). */
 function gatherGrad(g: Geometry, i0: i32, i1: i32, L: i32, gl: i32, buf: usize): void {
   const O = g.o;
   for (let i = i0; i < i1; i++)
     for (let o = 0; o < O; o++)
-      memory.copy(buf + (<usize>(o * gl + (i - i0) * L) << 2), <usize>g.y + (<usize>((i * O + o) * L) << 2), <usize>L << 2);
+      copyFloats(buf + (<usize>(o * gl + (i - i0) * L) << 2), <usize>g.y + (<usize>((i * O + o) * L) << 2), L);
 }
 
 /** gx[img] = col2im(Wᵀ · gy[img]) for the images of one chunk; gy at g.y, gx at g.x. */
@@ -60,7 +40,7 @@ export function convBackwardDataChunk(params: usize, chunk: i32, tid: i32): void
   const img = g.c * g.h * g.w;
   for (let i = i0; i < i1; i++) {
     const dst = <usize>g.x + (<usize>(i * img) << 2);
-    memory.fill(dst, 0, <usize>img << 2);
+    zeroFloats(dst, img);
     col2imFrom(g, cols, gl, (i - i0) * L, dst);
   }
 }

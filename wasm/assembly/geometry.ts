@@ -11,4 +11,6 @@
   x: u32; wt: u32; bias: u32; y: u32;
   /** per-thread scratch: base + tid·stride */
   scratch: u32; scratchStride: u32;
+  /** data the main thread prepares once per job for all chunks (indirect forward: see indirect.ts) */
+  shared: u32;
 }

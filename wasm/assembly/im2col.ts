@@ -1,6 +1,7 @@
 // im2col / col2im for one image into a column block of a wider cols matrix, so that a group of
 // images shares one GEMM: cols[(ci·kh + ky)·kw + kx][col0 + oy·outW + ox], ld floats per row.
 import { Geometry } from './geometry';
+import { copyFloats, zeroFloats } from './simd';
 
 /** Range [lo, hi) of ox whose input column ox·s − p + kx falls inside [0, w). */
 @inline function oxLo(s: i32, p: i32, kx: i32): i32 { return p - kx > 0 ? (p - kx + s - 1) / s : 0; }
@@ -20,18 +21,15 @@ export function im2colInto(g: Geometry, image: usize, cols: usize, ld: i32, col0
           const dst = row + (<usize>(oy * outW) << 2);
           const iy = oy * sh - ph + ky;
           if (iy < 0 || iy >= h) {
-            memory.fill(dst, 0, <usize>outW << 2);
+            zeroFloats(dst, outW);
             continue;
           }
-          if (lo > 0) memory.fill(dst, 0, <usize>lo << 2);
-          if (hi < outW) memory.fill(dst + (<usize>hi << 2), 0, <usize>(outW - hi) << 2);
+          for (let x = 0; x < lo; x++) store<f32>(dst + (<usize>x << 2), 0);
+          for (let x = hi; x < outW; x++) store<f32>(dst + (<usize>x << 2), 0);
           const src = image + (<usize>((ci * h + iy) * w + lo * sw - pw + kx) << 2);
           const d = dst + (<usize>lo << 2);
           if (sw == 1) {
-            let x = 0;
-            const len = hi - lo;
-            for (; x + 4 <= len; x += 4) v128.store(d + (<usize>x << 2), v128.load(src + (<usize>x << 2)));
-            for (; x < len; x++) store<f32>(d + (<usize>x << 2), load<f32>(src + (<usize>x << 2)));
+            copyFloats(d, src, hi - lo);
           } else {
             for (let x = 0; x < hi - lo; x++) store<f32>(d + (<usize>x << 2), load<f32>(src + (<usize>(x * sw) << 2)));
           }

@@ -20,6 +20,24 @@
   v128.store(dst + 3 * dstStep, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
 }
 
+// memory.fill / memory.copy call into the runtime: tens of ns each, too slow for the short runs
+// of im2col (7 floats at 7×7); these loops are inlined instead.
+
+/** Copies n floats from src to dst (no overlap). */
+@inline export function copyFloats(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
+}
+
+/** Zeroes n floats at dst. */
+@inline export function zeroFloats(dst: usize, n: i32): void {
+  const z = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), z);
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), 0);
+}
+
 /** Fills n floats at dst with v. */
 export function fill(dst: usize, n: i32, v: f32): void {
   const s = f32x4.splat(v);

@@ -12,17 +12,20 @@ type Chunk = (params: number, chunk: number, tid: number) => void;
 /** The exports of wasm/assembly/index.ts. Pointers are byte offsets into the shared memory. */
 export interface WasmExports {
   gemmChunk: Chunk;
-  convForwardChunk: Chunk;
   convBackwardDataChunk: Chunk;
   convBackwardWeightChunk: Chunk;
+  indirectForwardChunk: Chunk;
+  indirectPrepare(params: number): void;
+  indirectSharedBytes(c: number, kh: number, kw: number, o: number, outH: number, outW: number): number;
+  indirectScratchBytes(c: number, h: number, w: number, ph: number, pw: number): number;
   convScratchBytes(c: number, kh: number, kw: number, o: number, outH: number, outW: number, group: number): number;
   fill(dst: number, n: number, v: number): void;
   addTo(dst: number, src: number, n: number): void;
   GEMM_SCRATCH: { readonly value: number };
 }
-export type JobName = 'gemmChunk' | 'convForwardChunk' | 'convBackwardDataChunk' | 'convBackwardWeightChunk';
+export type JobName = 'gemmChunk' | 'indirectForwardChunk' | 'convBackwardDataChunk' | 'convBackwardWeightChunk';
 /** Job names by index, as the pool's control block carries them to the workers. */
-export const jobNames: readonly JobName[] = ['gemmChunk', 'convForwardChunk', 'convBackwardDataChunk', 'convBackwardWeightChunk'];
+export const jobNames: readonly JobName[] = ['gemmChunk', 'indirectForwardChunk', 'convBackwardDataChunk', 'convBackwardWeightChunk'];
 
 interface WasmApi {
   Module: new (bytes: Uint8Array) => WasmModule;
@@ -32,7 +35,7 @@ interface WasmApi {
 }
 export const wasm: WasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-const exportNames: readonly (keyof WasmExports)[] = [...jobNames, 'convScratchBytes', 'fill', 'addTo', 'GEMM_SCRATCH'];
+const exportNames: readonly (keyof WasmExports)[] = [...jobNames, 'indirectPrepare', 'indirectSharedBytes', 'indirectScratchBytes', 'convScratchBytes', 'fill', 'addTo', 'GEMM_SCRATCH'];
 
 /** Export names the host needs but the module lacks (a build from older sources). */
 export function missingExports(exports: unknown): string[] {

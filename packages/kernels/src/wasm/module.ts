@@ -17,11 +17,11 @@ export function defaultBuildDir(): string {
 
 export const files: Record<WasmVariant, string> = { 'relaxed-simd': 'groundup-relaxed.wasm', simd: 'groundup.wasm' };
 
-let flagSet = false;
-function enableRelaxedSimd(): void {
-  // Relaxed SIMD ships behind a flag in Node 20 (V8 11.3); newer Nodes accept it without.
-  if (!flagSet) setFlagsFromString('--experimental-wasm-relaxed-simd');
-  flagSet = true;
+/** Relaxed SIMD ships behind a V8 flag in Node 20 (V8 11.3); newer Nodes validate it without. */
+function validateRelaxed(bytes: Uint8Array): boolean {
+  if (wasm.validate(bytes)) return true;
+  setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return wasm.validate(bytes);
 }
 
 /**
@@ -35,9 +35,8 @@ export function loadModule(dir = defaultBuildDir(), allowRelaxed = process.env.G
   for (const variant of order) {
     const file = `${dir.replace(/\/$/, '')}/${files[variant]}`;
     if (!existsSync(file)) continue;
-    if (variant === 'relaxed-simd') enableRelaxedSimd();
     const bytes = new Uint8Array(readFileSync(file));
-    if (!wasm.validate(bytes)) {
+    if (!(variant === 'relaxed-simd' ? validateRelaxed(bytes) : wasm.validate(bytes))) {
       rejected.push(`${files[variant]} does not validate on this runtime`);
       continue;
     }
