@@ -15,7 +15,7 @@
 namespace gu {
 namespace {
 
-constexpr double kMinParallelWork = 96.0 * 96 * 96;  // multiply-adds, as in the GEMM
+constexpr double kMinParallelWork = 128.0 * 128 * 128;  // multiply-adds, as in the GEMM
 constexpr long kChunkFloats = 1L << 18;               // im2col floats per chunk (1 MiB)
 
 GemmProblem<float> plain(bool ta, bool tb, long m, long n, long k, const float* a, long lda, const float* b, long ldb,

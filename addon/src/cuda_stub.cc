@@ -6,11 +6,11 @@ namespace gu {
 namespace cuda {
 
 const Status& status() {
-  static const Status s{false, false, 0, "not compiled: the addon was built without CUDA (nvcc not found or WITH_CUDA=OFF)", ""};
+  static const Status s{false, false, 0, "the addon was built without CUDA (nvcc not found, or GROUNDUP_CUDA=off)", ""};
   return s;
 }
 
-static void refuse() { throw CudaError("cuda: " + status().message); }
+static void refuse() { throw CudaError("cuda: not compiled: " + status().message); }
 
 void gemm(const GemmProblem<float>&, long, long, long) { refuse(); }
 void conv2dForward(const ConvGeometry&, const float*, const float*, const float*, float*) { refuse(); }

@@ -89,10 +89,12 @@ if (!av.ok) {
     native!.kernels.conv2dForward!(g, new Float32Array(0), filled(54), null, new Float32Array(0));
   });
 
-  test('threads: forward and backward-data match 1 thread bitwise, backward-weight within 1e-6', () => {
+  // Small maps take the chunked plan (threaded GEMMs), large ones the per-image plan (whole images per thread).
+  for (const [input, weight] of [[[6, 16, 20, 20], [24, 16, 3, 3]], [[4, 16, 48, 48], [8, 16, 3, 3]]])
+  test(`threads: [${input}] forward and backward-data match 1 thread bitwise, backward-weight within 1e-6`, () => {
     const addon = nativeAddon()!;
     const before = addon.info().threads;
-    const g = conv2dGeometry([6, 16, 20, 20], [24, 16, 3, 3], { padding: 1 });
+    const g = conv2dGeometry(input!, weight!, { padding: 1 });
     const x = filled(g.n * g.c * g.h * g.w), w = filled(g.o * g.c * 9), gy = filled(g.n * g.o * g.outH * g.outW);
     const run = (threads: number) => {
       addon.setThreads(threads);
