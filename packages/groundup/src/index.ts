@@ -1,6 +1,9 @@
 // groundup: one import for everything.
 export * from '@groundup/kernels';
 export * from '@groundup/tensor';
+// nn's functional API and init live under the namespaces F and init (tensor owns relu, softmax,
+// conv2d, normal_ ... as functions), so nothing here shadows a tensor export.
+export * from '@groundup/nn';
 export * from '@groundup/optim';
 export * from '@groundup/data';
 // data's batch-preserving flatten (startDim 1) would shadow the tensor op; the tensor op wins here,
