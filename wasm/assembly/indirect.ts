@@ -53,19 +53,22 @@ export function indirectPrepare(params: usize): void {
   if (g.bias != 0) copyFloats(b, <usize>g.bias, g.o);
 }
 
-/** Copies image [C][H][W] into xpad [C][H+2ph][W+2pw] with a zero border. */
+/** Zeroes xpad [C][H+2ph][W+2pw]: the border stays zero while padImage rewrites the interior. */
+function clearPadded(g: Geometry, xpad: usize): void {
+  zeroFloats(xpad, g.c * padH(g) * padW(g));
+}
+
+/** Copies image [C][H][W] into the interior of xpad (whose border clearPadded zeroed). */
 function padImage(g: Geometry, image: usize, xpad: usize): void {
-  const hp = padH(g), wp = padW(g);
+  const hp = padH(g), wp = padW(g), w = g.w;
   for (let ci = 0; ci < g.c; ci++) {
-    const plane = xpad + (<usize>(ci * hp * wp) << 2);
-    zeroFloats(plane, g.ph * wp);
+    let row = xpad + (<usize>((ci * hp + g.ph) * wp + g.pw) << 2);
+    let src = image + (<usize>(ci * g.h * w) << 2);
     for (let y = 0; y < g.h; y++) {
-      const row = plane + (<usize>((y + g.ph) * wp) << 2);
-      zeroFloats(row, g.pw);
-      copyFloats(row + (<usize>g.pw << 2), image + (<usize>((ci * g.h + y) * g.w) << 2), g.w);
-      zeroFloats(row + (<usize>(g.pw + g.w) << 2), g.pw);
+      copyFloats(row, src, w);
+      row += <usize>wp << 2;
+      src += <usize>w << 2;
     }
-    zeroFloats(plane + (<usize>((g.ph + g.h) * wp) << 2), g.ph * wp);
   }
 }
 
@@ -73,7 +76,7 @@ function padImage(g: Geometry, image: usize, xpad: usize): void {
  * 4 pixels (window corners a0..a3, byte addresses) × 8 channels (packed panel bp). Writes
  * out[o·L + p] for o < no, p < np, plus bias (8 floats at bias); tmp: 32 floats of spill space.
  */
-function tile(K: i32, koff: usize, a0: usize, a1: usize, a2: usize, a3: usize, bp: usize,
+@inline function tile(K: i32, koff: usize, a0: usize, a1: usize, a2: usize, a3: usize, bp: usize,
   out: usize, L: i32, np: i32, no: i32, bias: usize, tmp: usize): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   for (let k = 0; k < K; k++) {
@@ -93,10 +96,16 @@ function tile(K: i32, koff: usize, a0: usize, a1: usize, a2: usize, a3: usize, b
   c00 = f32x4.add(c00, bv0); c10 = f32x4.add(c10, bv0); c20 = f32x4.add(c20, bv0); c30 = f32x4.add(c30, bv0);
   c01 = f32x4.add(c01, bv1); c11 = f32x4.add(c11, bv1); c21 = f32x4.add(c21, bv1); c31 = f32x4.add(c31, bv1);
   const row = <usize>L << 2;
-  if (np == 4 && no == NR) {
+  if (np == 4) {
     // rows of the tile are pixels; out wants channels: transpose while storing
-    transpose4(c00, c10, c20, c30, out, row);
-    transpose4(c01, c11, c21, c31, out + 4 * row, row);
+    if (no == NR) {
+      transpose4(c00, c10, c20, c30, out, row);
+      transpose4(c01, c11, c21, c31, out + 4 * row, row);
+      return;
+    }
+    transpose4(c00, c10, c20, c30, tmp, 16);
+    transpose4(c01, c11, c21, c31, tmp + 64, 16);
+    for (let o = 0; o < no; o++) v128.store(out + <usize>o * row, v128.load(tmp + (<usize>o << 4)));
     return;
   }
   v128.store(tmp, c00); v128.store(tmp, c01, 16);
@@ -116,6 +125,7 @@ export function indirectForwardChunk(params: usize, chunk: i32, tid: i32): void 
   const koff = kOffsets(g), pb = pixelBases(g, K), pw = packedW(g, K), bias = biasPad(g, K);
   const i0 = chunk * g.group, i1 = min(g.n, i0 + g.group);
   const img = g.c * g.h * g.w;
+  clearPadded(g, xpad);
   for (let i = i0; i < i1; i++) {
     padImage(g, <usize>g.x + (<usize>(i * img) << 2), xpad);
     const y = <usize>g.y + (<usize>(i * O * L) << 2);
