@@ -42,8 +42,8 @@ reg('explicit registration: registerParameter, registerBuffer, registerModule, w
     constructor() {
       super();
       this.registerModule('b', new ReLU());
-      this.registerParameter('scale', new Parameter(ones(1)));
       this.registerBuffer('count', zeros(1));
+      this.registerParameter('scale', new Parameter(ones(1)));
       this.registerBuffer('scratch', zeros(2), false);
     }
   }
@@ -51,7 +51,7 @@ reg('explicit registration: registerParameter, registerBuffer, registerModule, w
   assert.equal(e.namedChildren().map(([n]) => n), ['a', 'b']);
   assert.equal(e.namedParameters().map(([n]) => n), ['scale', 'a.weight', 'a.bias']);
   assert.equal(e.namedBuffers().map(([n]) => n), ['count', 'scratch']);
-  assert.equal(Object.keys(e.stateDict()), ['scale', 'count', 'a.weight', 'a.bias']);
+  assert.equal(Object.keys(e.stateDict()), ['scale', 'count', 'a.weight', 'a.bias'], 'parameters, then buffers, then children');
   assert.ok((e as unknown as { b: unknown }).b instanceof ReLU, 'registerModule also sets the attribute');
   throwsNamed(() => e.registerParameter('w', zeros(2) as unknown as Parameter), TypeError, 'new Parameter');
   throwsNamed(() => e.registerModule('forward', new ReLU()), TypeError, 'already a method');

@@ -169,15 +169,11 @@ export class Module<In extends unknown[] = Tensor[], Out = Tensor> {
     return m;
   }
 
-  /** This module's own parameters (non-null) and persistent buffers, in registration order: what stateDict() saves for it. */
+  /** This module's own parameters (non-null), then its persistent buffers, each in registration order: what stateDict() saves for it. */
   namedLocalState(): [string, Tensor][] {
-    const out: [string, Tensor][] = [];
-    for (const [name, kind] of this.#scan()) {
-      const v = this.#get(name);
-      if (!(v instanceof Tensor)) continue;
-      if (v instanceof Parameter || (kind === 'buffer' && !this.#s.nonPersistent.has(name))) out.push([name, v]);
-    }
-    return out;
+    const params = this.#entries('parameter').filter(([, p]) => p !== null);
+    const buffers = this.#entries('buffer').filter(([name, b]) => b !== null && !this.#s.nonPersistent.has(name));
+    return [...params, ...buffers] as [string, Tensor][];
   }
 
   // ---------------------------------------------------------------- modes and bulk changes
