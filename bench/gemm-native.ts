@@ -1,6 +1,6 @@
 // Standalone bench for the native addon: groundup:native GEMM on 1 and 2 threads against
 // OpenBLAS cblas_sgemm on 1 and 2 threads (the bench's own harness, peers/openblas_sgemm.c),
-// plus the conv2d cases, forward + backward.
+// and conv2d forward + backward against PyTorch (/usr/bin/python3 with python3-torch).
 //   pnpm exec tsx bench/gemm-native.ts [--quick] [--rounds N]
 // Rounds interleave the implementations, so that load from other processes hits them alike;
 // each row gives the best and the median over all samples (this is a shared 2-vCPU VM).
@@ -80,6 +80,32 @@ const convs = convShapes.map(([name, input, weight, stride, padding]) => {
   return { name, flops, run: () => { k.conv2dForward!(g, x, w, bias, y); k.conv2dBackwardData!(g, y, w, gx); k.conv2dBackwardWeight!(g, x, y, gw); } };
 });
 
+// PyTorch (Debian python3-torch under /usr/bin/python3) on the same conv cases, forward + backward
+// (input, weight and bias gradients), one process per thread count and round.
+const torchScript = `
+import json, sys, time, torch
+torch.set_num_threads(int(sys.argv[1]))
+out = {}
+for name, xs, ws, s, p in json.loads(sys.argv[2]):
+    x = torch.randn(*xs, requires_grad=True); w = torch.randn(*ws, requires_grad=True); b = torch.randn(ws[0], requires_grad=True)
+    def step():
+        y = torch.nn.functional.conv2d(x, w, b, stride=s, padding=p)
+        y.backward(torch.ones_like(y))
+    for _ in range(3): step()
+    ts = []
+    for _ in range(5):
+        t = time.perf_counter(); step(); ts.append((time.perf_counter() - t) * 1e3)
+    out[name] = ts
+print(json.dumps(out))`;
+function torch(threads: number): string | null {
+  const r = spawnSync('/usr/bin/python3', ['-c', torchScript, String(threads), JSON.stringify(convShapes.map(([n, i, w, st, p]) => [n, i, w, st, p]))], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads) } });
+  if (r.error || r.status !== 0) return `torch unavailable: ${r.error?.message ?? (r.stderr.trim().split('\n').pop() || `exit ${r.status}`)}`;
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number[]>;
+  for (const [name, ms] of Object.entries(out)) note(`conv ${name}|torch ${threads}t`, ms);
+  return null;
+}
+let torchWhy: string | null = null;
+
 const cores = addon.info().threads;
 for (let round = 0; round < ROUNDS; round++) {
   for (const threads of [1, 2]) {
@@ -88,6 +114,7 @@ for (let round = 0; round < ROUNDS; round++) {
     for (const g of gemms) note(`gemm ${g.n}³|groundup:native ${threads}t`, time(g.run));
     for (const c of convs) note(`conv ${c.name}|groundup:native ${threads}t`, time(c.run, 3));
     openblas(threads);
+    torchWhy = torch(threads) ?? torchWhy;
   }
   process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
 }
@@ -111,8 +138,15 @@ for (const g of gemms) {
     }
   }
 }
+if (torchWhy) console.log(`\n${torchWhy}`);
+console.log('\n| conv fwd+bwd | impl | best ms | median ms | GFLOP/s (best) | torch ms ÷ native ms, same threads (best / median) |');
+console.log('|---|---|---|---|---|---|');
 for (const c of convs)
   for (const threads of [1, 2]) {
-    const xs = samples.get(`conv ${c.name}|groundup:native ${threads}t`);
-    if (xs) console.log(`| conv fwd+bwd ${c.name} | groundup:native ${threads}t | ${best(xs).toFixed(2)} | ${median(xs).toFixed(2)} | ${fmt(c.flops / best(xs) / 1e6)} | ${fmt(c.flops / median(xs) / 1e6)} | |`);
+    const xs = samples.get(`conv ${c.name}|groundup:native ${threads}t`), peer = samples.get(`conv ${c.name}|torch ${threads}t`);
+    for (const [impl, ys] of [[`groundup:native ${threads}t`, xs], [`torch ${threads}t`, peer]] as const) {
+      if (!ys) continue;
+      const ratio = impl.startsWith('groundup') && peer ? `${(best(peer) / best(ys)).toFixed(2)}× / ${(median(peer) / median(ys)).toFixed(2)}×` : '';
+      console.log(`| ${c.name} | ${impl} | ${best(ys).toFixed(2)} | ${median(ys).toFixed(2)} | ${fmt(c.flops / best(ys) / 1e6)} | ${ratio} |`);
+    }
   }

@@ -1,6 +1,7 @@
 // The native conv2d (im2col + the AVX2 GEMM) against the direct float64 reference (forward)
 // and the js backend (backward), over strides, paddings, 1×1 (no im2col), rectangular
-// kernels, odd sizes and batches smaller and larger than the thread count.
+// kernels, odd sizes and batches smaller and larger than the thread count, in both plans
+// (small maps in chunks, large maps image by image).
 import { conv2dGeometry, findBackend, type Conv2dGeometry } from '@groundup/kernels';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -31,6 +32,11 @@ const cases: [number[], number[], { stride?: number | [number, number]; padding?
   [[3, 2, 5, 5], [3, 2, 5, 5], { padding: 3 }],
   [[2, 16, 12, 12], [20, 16, 3, 3], { padding: 1 }],
   [[8, 6, 13, 13], [7, 6, 3, 3], { stride: 3, padding: 2 }],
+  // im2col matrices over 2^18 floats: the per-image plan
+  [[2, 8, 64, 64], [4, 8, 3, 3], { padding: 1 }],
+  [[3, 8, 130, 130], [5, 8, 3, 3], { stride: 2, padding: 1 }],
+  [[2, 300, 30, 30], [4, 300, 1, 1], {}],
+  [[2, 10, 60, 90], [3, 10, 2, 5], { stride: [1, 2], padding: [0, 2] }],
 ];
 
 function runCase(g: Conv2dGeometry, label: string): void {
