@@ -7,6 +7,7 @@
 #include <napi.h>
 
 #include <atomic>
+#include <mutex>
 
 #include "args.h"
 #include "conv_args.h"
@@ -25,16 +26,21 @@ namespace {
 
 bool cpuOk = false;
 std::atomic<int> liveEnvs{0};
+// The kernels share per-thread scratch buffers: calls from several JS threads (worker_threads)
+// take turns. Uncontended, the lock costs a few ns.
+std::mutex kernelMu;
 
-void requireCpu(const char* op) {
+/** Checks the CPU, then holds the kernel lock for the rest of the binding. */
+std::unique_lock<std::mutex> requireCpu(const char* op) {
   if (!cpuOk)
     throw std::runtime_error(std::string(op) + ": this CPU lacks AVX2/FMA (x86-64-v3), which the native kernels need");
+  return std::unique_lock<std::mutex>(kernelMu);
 }
 
 template <typename T>
 Napi::Value Gemm(const Napi::CallbackInfo& info, const char* op) {
   return guarded(info, [&] {
-    requireCpu(op);
+    auto lock = requireCpu(op);
     gemm(gemmArgs<T>(info, op));
   });
 }
@@ -45,7 +51,7 @@ Napi::Value GemmF64(const Napi::CallbackInfo& info) { return Gemm<double>(info, 
 Napi::Value ConvForward(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     const char* op = "native conv2dForward";
-    requireCpu(op);
+    auto lock = requireCpu(op);
     ConvArrays r = convForwardArgs(info, op);
     conv2dForward(r.g, r.x, r.w, r.bias, r.out);
   });
@@ -54,7 +60,7 @@ Napi::Value ConvForward(const Napi::CallbackInfo& info) {
 Napi::Value ConvBackwardData(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     const char* op = "native conv2dBackwardData";
-    requireCpu(op);
+    auto lock = requireCpu(op);
     ConvArrays r = convBackwardDataArgs(info, op);
     conv2dBackwardData(r.g, r.gy, r.w, r.out);
   });
@@ -63,7 +69,7 @@ Napi::Value ConvBackwardData(const Napi::CallbackInfo& info) {
 Napi::Value ConvBackwardWeight(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     const char* op = "native conv2dBackwardWeight";
-    requireCpu(op);
+    auto lock = requireCpu(op);
     ConvArrays r = convBackwardWeightArgs(info, op);
     conv2dBackwardWeight(r.g, r.x, r.gy, r.out);
   });
@@ -73,7 +79,7 @@ Napi::Value ConvBackwardWeight(const Napi::CallbackInfo& info) {
 Napi::Value Im2col(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     const char* op = "native im2col";
-    requireCpu(op);
+    auto lock = requireCpu(op);
     ConvGeometry g = convArgs(info, 0, op);
     Span<float> image = arrayArg<float>(info, 1, op, "image"), cols = arrayArg<float>(info, 2, op, "cols");
     needLength(op, "image", image.length, double(g.c) * g.h * g.w, "c·h·w");
@@ -86,7 +92,7 @@ Napi::Value Im2col(const Napi::CallbackInfo& info) {
 Napi::Value Col2im(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     const char* op = "native col2im";
-    requireCpu(op);
+    auto lock = requireCpu(op);
     ConvGeometry g = convArgs(info, 0, op);
     Span<float> cols = arrayArg<float>(info, 1, op, "cols"), image = arrayArg<float>(info, 2, op, "image");
     needLength(op, "cols", cols.length, double(g.c) * g.kh * g.kw * g.outH * g.outW, "c·kh·kw·outH·outW");
@@ -111,6 +117,7 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
     const double n = info[0].As<Napi::Number>().DoubleValue();
     if (!(n >= 1 && n <= 64) || n != static_cast<int>(n))
       throw ArgError(ArgError::Range, "native setThreads: n must be an integer in [1, 64]");
+    std::lock_guard<std::mutex> lock(kernelMu);
     setPoolThreads(static_cast<int>(n));
   });
 }

@@ -2,12 +2,16 @@
 // or not CUDA is: without it, cuda_stub.cc answers "not compiled".
 #include <napi.h>
 
+#include <mutex>
+
 #include "args.h"
 #include "conv_args.h"
 #include "cuda_api.h"
 
 namespace gu {
 namespace {
+
+std::mutex deviceMu;  // the cached device buffers serve one call at a time
 
 /** Elements from the (offset) start of an operand to one past its last element. */
 long span(long batch, long stride, long rows, long ld, long cols) {
@@ -32,6 +36,7 @@ Napi::Value CudaGemm(const Napi::CallbackInfo& info) {
     GemmProblem<float> p = gemmArgs<float>(info, "cuda gemm");
     if (p.m <= 0 || p.n <= 0 || p.batch <= 0) return;
     const bool reads = p.k > 0;
+    std::lock_guard<std::mutex> lock(deviceMu);
     cuda::gemm(p, reads ? span(p.batch, p.strideA, p.transA ? p.k : p.m, p.lda, p.transA ? p.m : p.k) : 0,
                reads ? span(p.batch, p.strideB, p.transB ? p.n : p.k, p.ldb, p.transB ? p.k : p.n) : 0,
                span(p.batch, p.strideC, p.m, p.ldc, p.n));
@@ -41,6 +46,7 @@ Napi::Value CudaGemm(const Napi::CallbackInfo& info) {
 Napi::Value CudaConvForward(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     ConvArrays r = convForwardArgs(info, "cuda conv2dForward");
+    std::lock_guard<std::mutex> lock(deviceMu);
     cuda::conv2dForward(r.g, r.x, r.w, r.bias, r.out);
   });
 }
@@ -48,6 +54,7 @@ Napi::Value CudaConvForward(const Napi::CallbackInfo& info) {
 Napi::Value CudaConvBackwardData(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     ConvArrays r = convBackwardDataArgs(info, "cuda conv2dBackwardData");
+    std::lock_guard<std::mutex> lock(deviceMu);
     cuda::conv2dBackwardData(r.g, r.gy, r.w, r.out);
   });
 }
@@ -55,6 +62,7 @@ Napi::Value CudaConvBackwardData(const Napi::CallbackInfo& info) {
 Napi::Value CudaConvBackwardWeight(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     ConvArrays r = convBackwardWeightArgs(info, "cuda conv2dBackwardWeight");
+    std::lock_guard<std::mutex> lock(deviceMu);
     cuda::conv2dBackwardWeight(r.g, r.x, r.gy, r.out);
   });
 }
