@@ -28,6 +28,19 @@ function make(dtype: DType, shape: readonly number[]): Tensor {
 }
 
 type Kind = 'same' | 'float' | 'bool';
+
+/** Each op's expression in x (and y), compiled into its own loop by kernel-cache.ts. */
+const EXPR: Record<string, string> = {
+  add: 'x + y', sub: 'x - y', mul: 'x * y', div: 'x / y', pow: '(y === 2 ? x * x : Math.pow(x, y))',
+  maximum: '(x !== x || y !== y ? NaN : x > y ? x : y)', minimum: '(x !== x || y !== y ? NaN : x < y ? x : y)',
+  lt: '+(x < y)', le: '+(x <= y)', gt: '+(x > y)', ge: '+(x >= y)', eq: '+(x === y)', ne: '+(x !== y)',
+  logicalAnd: '+(x !== 0 && y !== 0)', logicalOr: '+(x !== 0 || y !== 0)',
+  neg: '-x', abs: 'Math.abs(x)', sqrt: 'Math.sqrt(x)', rsqrt: '1 / Math.sqrt(x)', exp: 'Math.exp(x)', log: 'Math.log(x)',
+  log1p: 'Math.log1p(x)', expm1: 'Math.expm1(x)', sin: 'Math.sin(x)', cos: 'Math.cos(x)', tanh: 'Math.tanh(x)',
+  sigmoid: '(x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)))', relu: '(x <= 0 ? 0 : x)', pow2: 'x * x',
+  reciprocal: '1 / x', sign: '(x > 0 ? 1 : x < 0 ? -1 : 0)', floor: 'Math.floor(x)', ceil: 'Math.ceil(x)',
+  logicalNot: '+(x === 0)', isnan: '+(x !== x)', isinf: '+(x === Infinity || x === -Infinity)', isfinite: '+Number.isFinite(x)',
+};
 const outDType = (kind: Kind, common: DType): DType =>
   kind === 'bool' ? 'bool' : kind === 'float' && !isFloating(common) ? 'float32' : common;
 
@@ -35,14 +48,16 @@ export function binary(op: string, a: TensorLike, b: TensorLike, f: (x: number, 
   const shape = broadcastAll(op, [shapeOf(a), shapeOf(b)]);
   const out = make(outDType(kind, resultType([operand(a), operand(b)])), shape);
   // bool results of arithmetic stay 0/1 (True + True is True, as in PyTorch).
-  const g = out.dtype === 'bool' && kind !== 'bool' ? (x: number, y: number): number => +(f(x, y) !== 0) : f;
-  binaryLoop(shape, strided(a, shape), strided(b, shape), out.data, g);
+  const wrap = out.dtype === 'bool' && kind !== 'bool';
+  const g = wrap ? (x: number, y: number): number => +(f(x, y) !== 0) : f;
+  const expr = EXPR[op];
+  binaryLoop(shape, strided(a, shape), strided(b, shape), out.data, g, expr === undefined ? undefined : wrap ? `+((${expr}) !== 0)` : expr);
   return out;
 }
 
 export function unary(op: string, a: Tensor, f: (x: number) => number, kind: Kind = 'same'): Tensor {
   const out = make(outDType(kind, a.dtype), a.shape);
-  unaryLoop(a.shape, a, out.data, f);
+  unaryLoop(a.shape, a, out.data, f, EXPR[op]);
   return out;
 }
 
@@ -64,10 +79,10 @@ const needs = (x: TensorLike): boolean => x instanceof Tensor && x.requiresGrad;
 const keep = (x: TensorLike, forOther: TensorLike): Tensor[] => (x instanceof Tensor && needs(forOther) ? [x] : []);
 
 export const add = (a: TensorLike, b: TensorLike, alpha = 1): Tensor =>
-  attach(alpha === 1 ? binary('add', a, b, (x, y) => x + y) : binary('add', a, b, (x, y) => x + alpha * y),
+  attach(alpha === 1 ? binary('add', a, b, (x, y) => x + y) : binary('add (alpha)', a, b, (x, y) => x + alpha * y),
     'AddBackward0', [a, b], (g) => [g, alpha === 1 ? g : g.mul(alpha)]);
 export const sub = (a: TensorLike, b: TensorLike, alpha = 1): Tensor =>
-  attach(alpha === 1 ? binary('sub', a, b, (x, y) => x - y) : binary('sub', a, b, (x, y) => x - alpha * y),
+  attach(alpha === 1 ? binary('sub', a, b, (x, y) => x - y) : binary('sub (alpha)', a, b, (x, y) => x - alpha * y),
     'SubBackward0', [a, b], (g) => [g, g.mul(-alpha)]);
 export const mul = (a: TensorLike, b: TensorLike): Tensor =>
   attach(binary('mul', a, b, (x, y) => x * y), 'MulBackward0', [a, b], (g) => [needs(a) ? g.mul(b) : null, needs(b) ? g.mul(a) : null],
@@ -111,8 +126,8 @@ export const logicalXor = (a: TensorLike, b: TensorLike): Tensor => binary('logi
 
 /** A differentiable unary op: d(out)/dx from the input x and the output. */
 function unaryGrad(name: string, a: Tensor, f: (x: number) => number, kind: Kind, dx: (x: Tensor, out: Tensor) => Tensor | number,
-  saves: 'x' | 'out' | 'both' | 'none'): Tensor {
-  const out = unary(name.toLowerCase(), a, f, kind);
+  saves: 'x' | 'out' | 'both' | 'none', key = name.toLowerCase()): Tensor {
+  const out = unary(key, a, f, kind);
   const saved = saves === 'x' ? [a] : saves === 'out' ? [out] : saves === 'both' ? [a, out] : [];
   return attach(out, `${name}Backward0`, [a], (g) => [g.mul(dx(a, out))], saved);
 }
@@ -133,7 +148,7 @@ export const cos = (a: Tensor): Tensor => unaryGrad('Cos', a, Math.cos, 'float',
 export const sigmoid = (a: Tensor): Tensor => unaryGrad('Sigmoid', a, sigm, 'float', (_x, o) => o.mul(sub(1, o)), 'out');
 export const tanh = (a: Tensor): Tensor => unaryGrad('Tanh', a, Math.tanh, 'float', (_x, o) => sub(1, o.mul(o)), 'out');
 export const relu = (a: Tensor): Tensor => unaryGrad('Relu', a, (x) => (x <= 0 ? 0 : x), 'same', (_x, o) => gt(o, 0), 'out');
-export const square = (a: Tensor): Tensor => unaryGrad('Pow', a, (x) => x * x, 'same', (x) => x.mul(2), 'x');
+export const square = (a: Tensor): Tensor => unaryGrad('Pow', a, (x) => x * x, 'same', (x) => x.mul(2), 'x', 'pow2');
 export const reciprocal = (a: Tensor): Tensor => unaryGrad('Reciprocal', a, (x) => 1 / x, 'float', (_x, o) => o.mul(o).neg(), 'out');
 export const sign = (a: Tensor): Tensor => unaryGrad('Sign', a, (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), 'same', () => 0, 'none');
 export const floor = (a: Tensor): Tensor => unaryGrad('Floor', a, Math.floor, 'same', () => 0, 'none');

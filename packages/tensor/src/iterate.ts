@@ -1,6 +1,7 @@
 // Loops over strided operands that share one (broadcast) shape, written for the innermost dim
 // to run as a tight loop. Outputs are contiguous unless stated.
 import type { TypedArray } from './dtype.ts';
+import { coalesce, loopKernel } from './kernel-cache.ts';
 
 export interface Strided { data: TypedArray; strides: readonly number[]; offset: number }
 
@@ -36,7 +37,18 @@ export function copyStrided(shape: readonly number[], src: Strided, out: TypedAr
   });
 }
 
-export function unaryLoop(shape: readonly number[], a: Strided, out: TypedArray, f: (x: number) => number): void {
+/** Runs a compiled loop for `expr` when the coalesced shape has rank ≤ 3; false when it does not. */
+function compiled(expr: string, shape: readonly number[], ops: readonly Strided[], out: TypedArray): boolean {
+  const c = coalesce(shape, ops.map((o) => o.strides));
+  if (c.shape.length > 3) return false;
+  const args: (TypedArray | number | readonly number[])[] = [];
+  ops.forEach((o, i) => args.push(o.data, o.offset, c.strides[i]!));
+  loopKernel(expr, ops.length, c.shape.length)(c.shape, out, ...args);
+  return true;
+}
+
+export function unaryLoop(shape: readonly number[], a: Strided, out: TypedArray, f: (x: number) => number, expr?: string): void {
+  if (expr !== undefined && compiled(expr, shape, [a], out)) return;
   const nd = shape.length, n = nd === 0 ? 1 : shape[nd - 1]!, s = last(a, nd), d = a.data;
   rows(shape, [a], (b, io) => {
     const base = b[0]!;
@@ -44,7 +56,8 @@ export function unaryLoop(shape: readonly number[], a: Strided, out: TypedArray,
   });
 }
 
-export function binaryLoop(shape: readonly number[], a: Strided, b: Strided, out: TypedArray, f: (x: number, y: number) => number): void {
+export function binaryLoop(shape: readonly number[], a: Strided, b: Strided, out: TypedArray, f: (x: number, y: number) => number, expr?: string): void {
+  if (expr !== undefined && compiled(expr, shape, [a, b], out)) return;
   const nd = shape.length, n = nd === 0 ? 1 : shape[nd - 1]!, sa = last(a, nd), sb = last(b, nd);
   const da = a.data, db = b.data;
   rows(shape, [a, b], (bs, io) => {
