@@ -26,7 +26,8 @@ export function loopKernel(expr: string, arity: number, rank: number): LoopKerne
   // Pointer steps: after the inner loop, move back the inner extent and on by this dim's stride.
   for (let r = 0; r < rank - 1; r++)
     for (const i of ops) lines.push(`const b${i}_${r} = s${i}_${r} - s${i}_${r + 1} * n${r + 1};`);
-  const body = `${ops.map((i) => `const ${VARS[i]} = d${i}[p${i}];`).join(' ')} out[o++] = ${expr}; ${ops.map((i) => `p${i} += s${i}_${rank - 1};`).join(' ')}`;
+  const advance = rank === 0 ? '' : ops.map((i) => `p${i} += s${i}_${rank - 1};`).join(' ');
+  const body = `${ops.map((i) => `const ${VARS[i]} = d${i}[p${i}];`).join(' ')} out[o++] = ${expr}; ${advance}`;
   let loop = body;
   for (let r = rank - 1; r >= 0; r--) {
     const step = r < rank - 1 ? ops.map((i) => `p${i} += b${i}_${r};`).join(' ') : '';
