@@ -179,6 +179,6 @@ export const clampMax = (a: Tensor, max: number): Tensor => clamp(a, null, max);
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const shape = broadcastAll('where', [cond.shape, shapeOf(a), shapeOf(b)]);
   const out = make(resultType([operand(a), operand(b)]), shape);
-  ternaryLoop(shape, strided(cond, shape), strided(a, shape), strided(b, shape), out.data, (c, x, y) => (c !== 0 ? x : y));
+  ternaryLoop(shape, strided(cond, shape), strided(a, shape), strided(b, shape), out.data, (c, x, y) => (c !== 0 ? x : y), '(x !== 0 ? y : z)');
   return attach(out, 'WhereBackward0', [a, b], (g) => [needs(a) ? where(cond, g, 0) : null, needs(b) ? where(cond, 0, g) : null], [cond]);
 }

@@ -1,7 +1,7 @@
 // Loops over strided operands that share one (broadcast) shape, written for the innermost dim
 // to run as a tight loop. Outputs are contiguous unless stated.
 import type { TypedArray } from './dtype.ts';
-import { coalesce, loopKernel } from './kernel-cache.ts';
+import { coalesce, loopKernel, MAX_RANK } from './kernel-cache.ts';
 
 export interface Strided { data: TypedArray; strides: readonly number[]; offset: number }
 
@@ -29,6 +29,7 @@ function rows(shape: readonly number[], ops: readonly Strided[], row: (bases: nu
 const last = (s: Strided, nd: number): number => (nd === 0 ? 1 : s.strides[nd - 1]!);
 
 export function copyStrided(shape: readonly number[], src: Strided, out: TypedArray, outOffset = 0): void {
+  if (compiled('x', shape, [src], dense(shape, out, outOffset))) return;
   const nd = shape.length, n = nd === 0 ? 1 : shape[nd - 1]!, s = last(src, nd), d = src.data;
   rows(shape, [src], (b, io) => {
     const o = outOffset + io, base = b[0]!;
@@ -38,17 +39,24 @@ export function copyStrided(shape: readonly number[], src: Strided, out: TypedAr
 }
 
 /** Runs a compiled loop for `expr` when the coalesced shape has rank ≤ 3; false when it does not. */
-function compiled(expr: string, shape: readonly number[], ops: readonly Strided[], out: TypedArray): boolean {
-  const c = coalesce(shape, ops.map((o) => o.strides));
-  if (c.shape.length > 3) return false;
-  const args: (TypedArray | number | readonly number[])[] = [];
-  ops.forEach((o, i) => args.push(o.data, o.offset, c.strides[i]!));
-  loopKernel(expr, ops.length, c.shape.length)(c.shape, out, ...args);
+function compiled(expr: string, shape: readonly number[], ops: readonly Strided[], out: Strided): boolean {
+  const c = coalesce(shape, [out.strides, ...ops.map((o) => o.strides)]);
+  if (c.shape.length > MAX_RANK) return false;
+  const args: (TypedArray | number | readonly number[])[] = [out.data, out.offset, c.strides[0]!];
+  ops.forEach((o, i) => args.push(o.data, o.offset, c.strides[i + 1]!));
+  loopKernel(expr, ops.length, c.shape.length)(c.shape, ...args);
   return true;
 }
 
+const dense = (shape: readonly number[], data: TypedArray, offset = 0): Strided => ({ data, offset, strides: contiguous(shape) });
+function contiguous(shape: readonly number[]): number[] {
+  const st = new Array<number>(shape.length);
+  for (let i = shape.length - 1, s = 1; i >= 0; i--) { st[i] = s; s *= Math.max(shape[i]!, 1); }
+  return st;
+}
+
 export function unaryLoop(shape: readonly number[], a: Strided, out: TypedArray, f: (x: number) => number, expr?: string): void {
-  if (expr !== undefined && compiled(expr, shape, [a], out)) return;
+  if (expr !== undefined && compiled(expr, shape, [a], dense(shape, out))) return;
   const nd = shape.length, n = nd === 0 ? 1 : shape[nd - 1]!, s = last(a, nd), d = a.data;
   rows(shape, [a], (b, io) => {
     const base = b[0]!;
@@ -57,7 +65,7 @@ export function unaryLoop(shape: readonly number[], a: Strided, out: TypedArray,
 }
 
 export function binaryLoop(shape: readonly number[], a: Strided, b: Strided, out: TypedArray, f: (x: number, y: number) => number, expr?: string): void {
-  if (expr !== undefined && compiled(expr, shape, [a, b], out)) return;
+  if (expr !== undefined && compiled(expr, shape, [a, b], dense(shape, out))) return;
   const nd = shape.length, n = nd === 0 ? 1 : shape[nd - 1]!, sa = last(a, nd), sb = last(b, nd);
   const da = a.data, db = b.data;
   rows(shape, [a, b], (bs, io) => {
@@ -67,7 +75,8 @@ export function binaryLoop(shape: readonly number[], a: Strided, b: Strided, out
 }
 
 export function ternaryLoop(shape: readonly number[], a: Strided, b: Strided, c: Strided, out: TypedArray,
-  f: (x: number, y: number, z: number) => number): void {
+  f: (x: number, y: number, z: number) => number, expr?: string): void {
+  if (expr !== undefined && compiled(expr, shape, [a, b, c], dense(shape, out))) return;
   const nd = shape.length, n = nd === 0 ? 1 : shape[nd - 1]!;
   const sa = last(a, nd), sb = last(b, nd), sc = last(c, nd);
   rows(shape, [a, b, c], (bs, io) => {
@@ -77,6 +86,7 @@ export function ternaryLoop(shape: readonly number[], a: Strided, b: Strided, c:
 
 /** dst (a strided view) ← src (broadcast to dst's shape), elementwise. */
 export function writeStrided(shape: readonly number[], dst: Strided, src: Strided): void {
+  if (compiled('x', shape, [src], dst)) return;
   const nd = shape.length, n = nd === 0 ? 1 : shape[nd - 1]!, sd = last(dst, nd), ss = last(src, nd);
   const dd = dst.data, ds = src.data;
   rows(shape, [dst, src], (bs, _io) => {
