@@ -37,27 +37,40 @@ export function lossGradients(info: LinearInfo): Weights {
 
 export interface TrainOptions { nIter?: number; learningRate?: number; batchSize?: number; seed?: number; rng?: RandomState }
 
-/** seed → init weights → permute; re-permute whenever the data runs out. */
-export function trainLinear(X: Tensor, y: Tensor, o: TrainOptions = {}): { weights: Weights; losses: number[] } {
-  const { nIter = 1000, learningRate = 0.01, batchSize = 100, seed = 1, rng = numpyRandom } = o;
-  if (seed) rng.seed(seed);
-  const weights = initWeights(X.shape[1]!, rng);
-  [X, y] = permuteData(X, y, rng);
+/**
+ * The chapter's training loop: seed → init weights → permute; re-permute whenever the data runs
+ * out; w ← w − lr·grad in place for each weight.
+ */
+function trainLoop(X: Tensor, y: Tensor, o: Required<Omit<TrainOptions, 'rng'>> & { rng: RandomState }, init: () => Weights,
+  step: (xb: Tensor, yb: Tensor, w: Weights) => { loss: number; grads: Weights }): { weights: Weights; losses: number[] } {
+  if (o.seed) o.rng.seed(o.seed);
+  const weights = init();
+  [X, y] = permuteData(X, y, o.rng);
   let start = 0;
   const losses: number[] = [];
-  for (let i = 0; i < nIter; i++) {
+  for (let i = 0; i < o.nIter; i++) {
     if (start >= X.shape[0]!) {
-      [X, y] = permuteData(X, y, rng);
+      [X, y] = permuteData(X, y, o.rng);
       start = 0;
     }
-    const [xb, yb] = generateBatch(X, y, start, batchSize);
-    start += batchSize;
-    const { loss, info } = forwardLinearRegression(xb, yb, weights);
+    const [xb, yb] = generateBatch(X, y, start, o.batchSize);
+    start += o.batchSize;
+    const { loss, grads } = step(xb, yb, weights);
     losses.push(loss);
-    const grads = lossGradients(info);
-    for (const k of Object.keys(weights)) weights[k]!.sub_(grads[k]!.mul(learningRate));
+    for (const k of Object.keys(weights)) weights[k]!.sub_(grads[k]!.mul(o.learningRate));
   }
   return { weights, losses };
+}
+
+const withDefaults = (o: TrainOptions): Required<Omit<TrainOptions, 'rng'>> & { rng: RandomState } =>
+  ({ nIter: 1000, learningRate: 0.01, batchSize: 100, seed: 1, ...o, rng: o.rng ?? numpyRandom });
+
+export function trainLinear(X: Tensor, y: Tensor, o: TrainOptions = {}): { weights: Weights; losses: number[] } {
+  const opts = withDefaults(o);
+  return trainLoop(X, y, opts, () => initWeights(X.shape[1]!, opts.rng), (xb, yb, w) => {
+    const { loss, info } = forwardLinearRegression(xb, yb, w);
+    return { loss, grads: lossGradients(info) };
+  });
 }
 
 export const predictLinear = (X: Tensor, w: Weights): Tensor => X.matmul(w.W!).add(w.B!);
@@ -103,25 +116,12 @@ export function lossGradientsNN(info: NNInfo, w: Weights, replicateBiasBug = tru
 }
 
 export function trainNN(X: Tensor, y: Tensor, o: TrainOptions & { hiddenSize?: number; replicateBiasBug?: boolean } = {}): { weights: Weights; losses: number[] } {
-  const { nIter = 1000, learningRate = 0.01, batchSize = 100, seed = 1, rng = numpyRandom, hiddenSize = 13, replicateBiasBug = true } = o;
-  if (seed) rng.seed(seed);
-  const weights = initWeightsNN(X.shape[1]!, hiddenSize, rng);
-  [X, y] = permuteData(X, y, rng);
-  let start = 0;
-  const losses: number[] = [];
-  for (let i = 0; i < nIter; i++) {
-    if (start >= X.shape[0]!) {
-      [X, y] = permuteData(X, y, rng);
-      start = 0;
-    }
-    const [xb, yb] = generateBatch(X, y, start, batchSize);
-    start += batchSize;
-    const { loss, info } = forwardLossNN(xb, yb, weights);
-    losses.push(loss);
-    const grads = lossGradientsNN(info, weights, replicateBiasBug);
-    for (const k of Object.keys(weights)) weights[k]!.sub_(grads[k]!.mul(learningRate));
-  }
-  return { weights, losses };
+  const { hiddenSize = 13, replicateBiasBug = true } = o;
+  const opts = withDefaults(o);
+  return trainLoop(X, y, opts, () => initWeightsNN(X.shape[1]!, hiddenSize, opts.rng), (xb, yb, w) => {
+    const { loss, info } = forwardLossNN(xb, yb, w);
+    return { loss, grads: lossGradientsNN(info, w, replicateBiasBug) };
+  });
 }
 
 export const predictNN = (X: Tensor, w: Weights): Tensor => sigmoid(X.matmul(w.W1!).add(w.B1!)).matmul(w.W2!).add(w.B2!);
