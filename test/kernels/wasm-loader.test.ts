@@ -101,8 +101,10 @@ test('relaxed and plain modules compute the same GEMM', () => {
   for (let i = 0; i < c1.length; i++) assert.ok(Math.abs(c1[i]! - c2[i]!) <= 1e-4 * (1 + Math.abs(c2[i]!)), `c[${i}] ${c1[i]} vs ${c2[i]}`);
 });
 
-test('GROUNDUP_THREADS: default 2, a count, and a clear error otherwise', () => {
-  assert.is(threadCount(undefined), 2);
+test('GROUNDUP_THREADS: default 2 (1 on one CPU), a count, and a clear error otherwise', () => {
+  assert.is(threadCount(undefined, 8), 2);
+  assert.is(threadCount(undefined, 1), 1);
+  assert.is(threadCount('4', 1), 4);
   assert.is(threadCount('3'), 3);
   assert.is(threadCount('1'), 1);
   assert.throws(() => threadCount('two'), /GROUNDUP_THREADS/);
