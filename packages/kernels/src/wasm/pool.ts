@@ -23,14 +23,17 @@ const IDLE_MS = Number(process.env.GROUNDUP_WASM_IDLE_MS) || 2000;
 /** Loads of DONE the main thread polls before it sleeps in Atomics.wait (a futex wake costs tens of µs). */
 const SPIN = 20000;
 /**
- * How long an idle worker polls for the next job before it sleeps: calls in a loop come back
- * within this, and a sleeping worker wakes too late to help a call of a few hundred µs.
+ * How long an idle worker polls for the next job before it sleeps: calls in a loop usually come
+ * back within this, and then skip the futex wake (tens of µs, more on a busy VM).
  */
 const WORKER_SPIN_US = Number(process.env.GROUNDUP_WASM_SPIN_US ?? 500);
 
 export class Pool {
   private gen = 0;
+  /** Keeps the (unref'd) Worker objects referenced. */
   private readonly workers: (Worker | null)[] = [];
+  /** Set when a worker failed to start or crashed: the pool goes on with the main thread alone. */
+  private broken = false;
   /** Threaded jobs run, and how many of their chunks the workers took (tests, benchmarks). */
   readonly stats = { jobs: 0, chunks: 0, workerChunks: 0 };
 
@@ -53,6 +56,7 @@ export class Pool {
 
   /** Starts a worker for every thread slot whose worker is absent or has retired. */
   private ensureWorkers(c: Int32Array): void {
+    if (this.broken) return;
     for (let tid = 1; tid < this.threads; tid++) {
       if (Atomics.compareExchange(c, STATE + tid, 0, 1) !== 0) continue;
       const w = new Worker(new URL('./worker.mjs', import.meta.url), {
@@ -62,7 +66,8 @@ export class Pool {
       w.unref();
       w.on('error', (e: Error) => {
         Atomics.store(c, STATE + tid, 0);
-        process.stderr.write(`groundup: wasm-mt worker ${tid} failed: ${e.message}\n`);
+        if (!this.broken) process.stderr.write(`groundup: wasm-mt worker ${tid} failed (${e.message}); continuing on the main thread\n`);
+        this.broken = true;
       });
       this.workers[tid] = w;
     }
