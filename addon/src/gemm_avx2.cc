@@ -4,9 +4,12 @@
 // L3. Threads split the batch, or the rows of C (packing their own A blocks and sharing one
 // packed B panel, two barriers per panel), or, for short C, its columns. Each element of C is
 // summed in the same order whatever the split, so results do not depend on the thread count.
+// Small and skinny float32 problems go to gemm_small.h instead, small C with a long k and Bᵀ
+// to gemm_dot.h: both hand out chunks to threads that join eagerly (gemm_eager.h).
 #include "gemm.h"
 #include "gemm_dot.h"
 #include "gemm_pack.h"
+#include "gemm_small.h"
 #include "pool.h"
 #include "scratch.h"
 
@@ -25,6 +28,9 @@ template <> struct Blocking<F64> { static constexpr long MC = 72, KC = 256, NC =
 // Below this many multiply-adds (≈ 20 µs on one core) handing work to a sleeping worker (≈ 6 µs
 // here, and far more when a busy VM has descheduled it) costs more than it saves.
 constexpr double kMinParallelWork = 128.0 * 128 * 128;
+// The eager paths (gemm_small.h, gemm_dot.h) hand out chunks of ≥ 64K multiply-adds and never
+// wait for a worker that is not already running: from two chunks up a second thread can help.
+constexpr double kMinEagerWork = 2 * 65536.0;
 
 inline long lmin(long a, long b) { return a < b ? a : b; }
 inline long roundUp(long x, long m) { return (x + m - 1) / m * m; }
@@ -165,17 +171,32 @@ void runJob(void* ctx, int tid, int nthreads) {
   }
 }
 
+/** The small-problem path (gemm_small.h) for float32: which shapes it takes. */
+inline bool smallShaped(const GemmProblem<double>&) { return false; }
+inline bool smallShaped(const GemmProblem<float>& p) {
+  const double work = double(p.m) * p.n * p.k;
+  return p.m == 1 || p.n == 1 || work <= 512.0 * 512 * 512 || p.m <= 64 || p.n <= 64;
+}
+
+inline void runSmall(const GemmProblem<double>&, int, bool, bool) {}
+inline void runSmall(const GemmProblem<float>& p, int nt, bool disjointC, bool wake) { small::run(p, nt, disjointC, wake); }
+
 template <class S>
 void gemmThreaded(const GemmProblem<typename S::T>& p) {
   if (p.m <= 0 || p.n <= 0 || p.batch <= 0) return;
   if (p.k <= 0) return scaleOnly(p);
   const double work = double(p.m) * p.n * p.k;
-  int nt = poolThreads();
-  if (work * p.batch < kMinParallelWork) nt = 1;
-  if (dotShaped(p)) return gemmDot(p, nt);
   // Batch items whose C overlap (strideC = 0 accumulates) must not run at the same time.
   const bool disjointC = p.batch == 1 || p.strideC >= (p.m - 1) * p.ldc + p.n;
+  const bool eager = dotShaped(p) || smallShaped(p);
+  int nt = poolThreads();
+  // The eager paths split from two chunks of work up, but wake sleeping workers only for
+  // work worth a futex wake-up; the Goto/BLIS driver always waits for every thread.
+  if (work * p.batch < (eager ? kMinEagerWork : kMinParallelWork)) nt = 1;
+  const bool wake = work * p.batch >= kMinParallelWork;
+  if (dotShaped(p)) return gemmDot(p, nt, wake);
   if (!disjointC && p.strideC != 0) nt = 1;
+  if (smallShaped(p)) return runSmall(p, nt, disjointC, wake);
   Job<S> job{&p, Split::Rows, p.m, Barrier()};
   if (nt > 1 && disjointC && p.batch >= nt && (work < 4 * kMinParallelWork || p.batch >= 4L * nt)) {
     job.split = Split::Batch;
@@ -196,12 +217,16 @@ void gemmThreaded(const GemmProblem<typename S::T>& p) {
 void gemm(const GemmProblem<float>& p) { avx2::gemmThreaded<avx2::F32>(p); }
 void gemm(const GemmProblem<double>& p) { avx2::gemmThreaded<avx2::F64>(p); }
 
-void gemmReserve(int tid, long m, long n, long k) { avx2::reserve<avx2::F32>(tid, m, n, k); }
+void gemmReserve(int tid, long m, long n, long k) {
+  avx2::reserve<avx2::F32>(tid, m, n, k);
+  avx2::small::reserve(tid, m, n, k);
+}
 
 void gemmSerial(const GemmProblem<float>& p, int tid) {
   if (p.m <= 0 || p.n <= 0 || p.batch <= 0) return;
   if (p.k <= 0) return avx2::scaleOnly(p);
-  if (avx2::dotShaped(p)) return avx2::gemmDot(p, 1);
+  if (avx2::dotShaped(p)) return avx2::gemmDot(p, 1, false);
+  if (avx2::smallShaped(p)) return avx2::small::serial(p, tid);
   for (long bt = 0; bt < p.batch; bt++) avx2::gemmBlock<avx2::F32>(p, bt, 0, p.m, 0, p.n, tid, nullptr);
 }
 

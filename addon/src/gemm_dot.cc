@@ -2,8 +2,9 @@
 // accumulators along k, reduced once at the end. Compiled with -mavx2 -mfma.
 #include "gemm_dot.h"
 
+#include "gemm_chunks.h"
+#include "gemm_eager.h"
 #include "gemm_microkernel.h"
-#include "pool.h"
 
 namespace gu {
 namespace avx2 {
@@ -57,36 +58,49 @@ template <class S>
 struct Job {
   const GemmProblem<typename S::T>* p;
   long blocksM, blocks;  // blocks per batch item: blocksM × blocksN
+  long total, chunks;    // blocks in all, and the chunks of consecutive blocks handed out
+  ChunkQueue queue;
 };
 
 template <class S>
 void task(void* ctx, int tid, int nthreads) {
-  const Job<S>& job = *static_cast<const Job<S>*>(ctx);
+  Job<S>& job = *static_cast<Job<S>*>(ctx);
   const GemmProblem<typename S::T>& p = *job.p;
-  const long total = job.blocks * p.batch;
-  // Contiguous ranges of blocks; a batch item's blocks are written by one or more threads,
+  // Chunks of consecutive blocks; a batch item's blocks are written by one or more threads,
   // each C element by exactly one.
-  for (long x = total * tid / nthreads; x < total * (tid + 1) / nthreads; x++) {
-    const long bt = x / job.blocks, r = x % job.blocks;
-    const long i0 = (r % job.blocksM) * RA, j0 = (r / job.blocksM) * RB;
-    const int mr = p.m - i0 < RA ? static_cast<int>(p.m - i0) : RA, nr = p.n - j0 < RB ? static_cast<int>(p.n - j0) : RB;
-    block<S>(p, bt, i0, mr, j0, nr);
-  }
+  for (long ch; (ch = job.queue.next(tid)) >= 0;)
+    for (long x = job.total * ch / job.chunks; x < job.total * (ch + 1) / job.chunks; x++) {
+      const long bt = x / job.blocks, r = x % job.blocks;
+      const long i0 = (r % job.blocksM) * RA, j0 = (r / job.blocksM) * RB;
+      const int mr = p.m - i0 < RA ? static_cast<int>(p.m - i0) : RA, nr = p.n - j0 < RB ? static_cast<int>(p.n - j0) : RB;
+      block<S>(p, bt, i0, mr, j0, nr);
+    }
 }
 
 template <class S>
-void run(const GemmProblem<typename S::T>& p, int nthreads) {
+void run(const GemmProblem<typename S::T>& p, int nthreads, bool wake) {
   const long bm = (p.m + RA - 1) / RA, bn = (p.n + RB - 1) / RB;
-  Job<S> job{&p, bm, bm * bn};
+  Job<S> job;
+  job.p = &p;
+  job.blocksM = bm, job.blocks = bm * bn, job.total = bm * bn * p.batch;
   // Batch items accumulating into one C (strideC = 0) must run in order: one thread.
   const bool disjoint = p.batch == 1 || p.strideC >= (p.m - 1) * p.ldc + p.n;
-  poolRun(disjoint ? nthreads : 1, task<S>, &job);
+  if (!disjoint) nthreads = 1;
+  // Chunks of at least ~64K multiply-adds, up to 8 per thread.
+  const double work = double(p.m) * p.n * p.k * p.batch;
+  long chunks = static_cast<long>(work / 65536.0);
+  if (chunks > 8L * nthreads) chunks = 8L * nthreads;
+  if (chunks > job.total) chunks = job.total;
+  job.chunks = chunks < 1 ? 1 : chunks;
+  if (job.chunks < nthreads) nthreads = static_cast<int>(job.chunks);
+  job.queue.init(job.chunks, nthreads);
+  poolRunEager(nthreads, task<S>, &job, wake);
 }
 
 }  // namespace
 
-void gemmDot(const GemmProblem<float>& p, int nthreads) { run<F32>(p, nthreads); }
-void gemmDot(const GemmProblem<double>& p, int nthreads) { run<F64>(p, nthreads); }
+void gemmDot(const GemmProblem<float>& p, int nthreads, bool wake) { run<F32>(p, nthreads, wake); }
+void gemmDot(const GemmProblem<double>& p, int nthreads, bool wake) { run<F64>(p, nthreads, wake); }
 
 }  // namespace avx2
 }  // namespace gu

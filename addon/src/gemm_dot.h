@@ -12,9 +12,12 @@ inline bool dotShaped(const GemmProblem<T>& p) {
   return !p.transA && p.transB && p.m * p.n <= 2048 && p.k >= 128 && p.k >= 4 * (p.m + p.n);
 }
 
-/** Each element of C is summed by one thread, in one order: results do not depend on nthreads. */
-void gemmDot(const GemmProblem<float>& p, int nthreads);
-void gemmDot(const GemmProblem<double>& p, int nthreads);
+/**
+ * Each element of C is summed by one thread, in one order: results do not depend on nthreads.
+ * Threads join eagerly (gemm_eager.h); wake says whether sleeping workers are worth waking.
+ */
+void gemmDot(const GemmProblem<float>& p, int nthreads, bool wake);
+void gemmDot(const GemmProblem<double>& p, int nthreads, bool wake);
 
 }  // namespace avx2
 }  // namespace gu
