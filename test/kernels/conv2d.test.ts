@@ -9,17 +9,8 @@ import 'groundup';
 import * as assert from 'uvu/assert';
 import { describeBackends } from '../helpers/backends.ts';
 import { referenceConv2d, worstError } from '../helpers/reference.ts';
+import { rng } from '../helpers/mulberry.ts';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  };
-}
 const random = (n: number, next: () => number): Float32Array => Float32Array.from({ length: n }, next);
 
 /** gradInput[n,c,iy,ix] = Σ gradOut[n,o,oy,ox] · w[o,c,ky,kx] over the taps that read (iy, ix). */

@@ -6,21 +6,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as G from '@groundup/tensor';
 import { ShapeError, Tensor, slice } from '@groundup/tensor';
+import { flatOf, indices, numel, type Idx } from '../helpers/indices.ts';
 
 const RUNS = { seed: 20240601, numRuns: 300 };
-type Idx = number[];
-
-const numel = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
-/** Every multi-index of `shape`, in row-major order. */
-function* indices(shape: readonly number[]): Generator<Idx> {
-  if (shape.some((n) => n === 0)) return;
-  const idx = shape.map(() => 0);
-  for (let k = 0, total = numel(shape); k < total; k++) {
-    yield [...idx];
-    for (let d = shape.length - 1; d >= 0; d--) { if (++idx[d]! < shape[d]!) break; idx[d] = 0; }
-  }
-}
-const flatOf = (idx: Idx, shape: readonly number[]): number => idx.reduce((a, i, d) => a * shape[d]! + i, 0);
 /** Deterministic values that are exact in float32 (multiples of 1/256 below 4), with no ties to speak of. */
 const values = (n: number, seed: number): number[] => Array.from({ length: n }, (_, i) => (((seed * 7919 + i * 104729) % 2001) - 1000) / 256);
 const closeTo = (got: number, want: number, tol: number): boolean =>
