@@ -2,6 +2,7 @@
 // to run as a tight loop. Outputs are contiguous unless stated.
 import type { TypedArray } from './dtype.ts';
 import { coalesce, loopKernel, MAX_RANK } from './kernel-cache.ts';
+import { contiguousStrides } from './shape.ts';
 
 export interface Strided { data: TypedArray; strides: readonly number[]; offset: number }
 
@@ -48,12 +49,7 @@ function compiled(expr: string, shape: readonly number[], ops: readonly Strided[
   return true;
 }
 
-const dense = (shape: readonly number[], data: TypedArray, offset = 0): Strided => ({ data, offset, strides: contiguous(shape) });
-function contiguous(shape: readonly number[]): number[] {
-  const st = new Array<number>(shape.length);
-  for (let i = shape.length - 1, s = 1; i >= 0; i--) { st[i] = s; s *= Math.max(shape[i]!, 1); }
-  return st;
-}
+const dense = (shape: readonly number[], data: TypedArray, offset = 0): Strided => ({ data, offset, strides: contiguousStrides(shape) });
 
 export function unaryLoop(shape: readonly number[], a: Strided, out: TypedArray, f: (x: number) => number, expr?: string): void {
   if (expr !== undefined && compiled(expr, shape, [a], dense(shape, out))) return;

@@ -206,9 +206,9 @@ export function sort(t: Tensor, dim = -1, descending = false): ValuesIndices {
   const d = dim < 0 ? dim + t.ndim : dim;
   if (d < 0 || d >= t.ndim) throw new IndexError(`sort: dim ${dim} is out of range for shape ${fmt(t.shape)}`);
   const moved = t.shape.map((_, i) => i).filter((i) => i !== d).concat([d]);
+  // blocks() moves dim d last and makes that contiguous: each row to sort is one block.
   const b = blocks('sort', t, d, true);
-  const c = permute(t, moved).contiguous();
-  const src = c.data.subarray(c.offset);
+  const src = b.data;
   const vals = allocate(t.dtype, t.numel()), idx = new Int32Array(t.numel());
   for (let i = 0; i < b.outer; i++) {
     const s = i * b.inner;
@@ -240,8 +240,7 @@ export function topk(t: Tensor, k: number, dim = -1, largest = true): ValuesIndi
 export function cumsum(t: Tensor, dim: number): Tensor {
   const d = dim < 0 ? dim + t.ndim : dim;
   const moved = t.shape.map((_, i) => i).filter((i) => i !== d).concat([d]);
-  const c = permute(t, moved).contiguous();
-  const src = c.data.subarray(c.offset), n = t.shape[d] ?? 1;
+  const src = blocks('cumsum', t, d, true).data, n = t.shape[d] ?? 1;
   const out = allocate(intOrFloat(t.dtype), t.numel());
   for (let s = 0; s < out.length; s += n) {
     let acc = 0;
