@@ -29,8 +29,12 @@ export class Conv2D extends Layer {
     super(outChannels);
     const { dropout = 1, weightInit = 'standard', activation = () => new Linear(), flatten = false } = opts;
     if (!(dropout > 0 && dropout <= 1)) throw new RangeError(`Conv2D: dropout is the probability of keeping a unit and must lie in (0, 1], got ${dropout}`);
-    initScale(weightInit, 1, 1);
-    this.dropout = dropout; this.weightInit = weightInit; this.makeActivation = activation; this.flatten = flatten;
+    if (!Number.isInteger(paramSize) || paramSize % 2 !== 1) throw new ShapeError(`Conv2D: paramSize must be an odd integer (for "same" output), got ${paramSize}`);
+    initScale(weightInit, 1, 1); // throws on an unknown name now rather than at the first forward
+    this.dropout = dropout;
+    this.weightInit = weightInit;
+    this.makeActivation = activation;
+    this.flatten = flatten;
   }
 
   /** Draws the parameter [C_in, C_out, K, K] from the stream as it stands (no re-seeding). */

@@ -57,7 +57,7 @@ export class Dense extends Layer {
   constructor(neurons: number, readonly makeActivation: () => Operation = () => new Sigmoid(), { dropout = 1, weightInit = 'standard' }: DenseOptions = {}) {
     super(neurons);
     if (!(dropout > 0 && dropout <= 1)) throw new RangeError(`Dense: dropout is the probability of keeping a unit and must lie in (0, 1], got ${dropout}`);
-    initScale(weightInit, 1, 1);
+    initScale(weightInit, 1, 1); // throws on an unknown name now rather than at the first forward
     this.dropout = dropout;
     this.weightInit = weightInit;
   }
