@@ -120,6 +120,24 @@ test('pooling: the Math notebook\'s A (seed 20190420) → max [[5,6],[9,7]], ave
   throwsNamed(() => new MaxPool2D(2).forward(randn(4, 4)), ShapeError, 'MaxPool2D', '[4,4]');
 });
 
+test('Conv2D draws its parameter from the stream without re-seeding, [C_in, C_out, K, K], glorot ignoring K²; clone copies it', () => {
+  numpyRandom.seed(11);
+  const layer = new Conv2D(4, 3, { weightInit: 'glorot', flatten: true, dropout: 0.5 });
+  layer.seed = 99; // Dense would re-seed with this; Conv2D must not
+  const x = randn(2, 2, 5, 5);
+  const y = layer.forward(x, true);
+  assert.equal(y.shape, [2, 100]);
+  numpyRandom.seed(11);
+  randn(2, 2, 5, 5);
+  const expected = numpyRandom.normal(0, 2 / 6, [2, 4, 3, 3]);
+  assert.ok(maxDiff(layer.params[0]!, fromArray(expected)) === 0);
+  assert.equal(layer.operations.map((o) => o.constructor.name), ['Conv2DOp', 'Linear', 'Flatten', 'Dropout']);
+  const copy = layer.clone();
+  assert.ok(copy.params[0]!.equal(layer.params[0]!) && copy.params[0] !== layer.params[0]);
+  assert.ok(copy.forward(x, true).equal(y));
+  throwsNamed(() => new Conv2D(4, 4), ShapeError, 'Conv2D', 'odd', '4');
+});
+
 test('Flatten: (B, ...) → (B, features) and back', () => {
   const f = new Flatten(), x = randn(2, 3, 4, 4);
   assert.equal(f.forward(x).shape, [2, 48]);
