@@ -24,4 +24,4 @@ export { sumToShape, type BackwardOptions } from './autograd/engine.ts';
 export { Function, FunctionCtx } from './autograd/function.ts';
 export { gradcheck, type GradcheckOptions } from './autograd/gradcheck.ts';
 export { scatterAdd, indexPut } from './indexing.ts';
-export { ShapeError, DTypeError, EinsumError, IndexError, AutogradError, BackendError, setBackend, getBackend } from '@groundup/kernels';
+export { ShapeError, DTypeError, EinsumError, IndexError, AutogradError, BackendError, DeviceError, setBackend, getBackend } from '@groundup/kernels';
