@@ -191,11 +191,18 @@ export class Module<In extends unknown[] = Tensor[], Out = Tensor> {
     return this;
   }
 
-  /** Clears the gradients: to null (PyTorch 2's default), or to zeros with setToNone = false. */
-  zeroGrad(setToNone = true): void {
+  /**
+   * Clears the gradients, as PyTorch 1.13's model.zero_grad(set_to_none=False): each grad is
+   * detached and zeroed in place. zeroGrad(true) or zeroGrad({ setToNone: true }) sets them to
+   * null instead (PyTorch 2's default). Optimizer.zeroGrad takes the same arguments and default.
+   */
+  zeroGrad(opts: boolean | { setToNone?: boolean } = false): void {
+    const setToNone = typeof opts === 'boolean' ? opts : opts.setToNone ?? false;
     for (const p of this.parameters()) {
-      if (setToNone) p.grad = null;
-      else if (p.grad) { const g = p.grad; noGrad(() => g.zero_()); }
+      if (setToNone || !p.grad) { p.grad = null; continue; }
+      const g = p.grad.gradFn || p.grad.requiresGrad ? p.grad.detach() : p.grad;
+      noGrad(() => g.zero_());
+      p.grad = g;
     }
   }
 
@@ -288,7 +295,7 @@ export class Module<In extends unknown[] = Tensor[], Out = Tensor> {
    * 'bn.running_mean'), so state dicts and files interchange with PyTorch models.
    */
   stateDict(): StateDict {
-    const out: StateDict = {};
+    const out: StateDict = Object.create(null) as StateDict; // any key, even '__proto__', is a plain entry
     const from = new Map<string, string>();
     const walk = (m: Module, prefix: string, stack: Set<Module>): void => {
       if (stack.has(m)) return;
