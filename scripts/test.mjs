@@ -5,7 +5,8 @@
 //   node scripts/test.mjs --dir <dir> [pattern]   suites under another folder (the runner's own tests)
 // Before the suites run, a Wasm module or addon whose sources changed since its last build is
 // rebuilt (scripts/build-status.mjs), so the tests never run stale binaries and a broken build
-// fails test/build/status.test.ts. Each skipped test's reason is listed before the last line.
+// fails test/build/status.test.ts. The failed tests, and each skipped test with its reason, are
+// listed again before the last line.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -79,6 +80,9 @@ try {
 } catch { /* nothing was skipped */ }
 rmSync(skipDir, { recursive: true, force: true });
 let summary = '';
+// uvu reports each failure where it happens; list them again here, where a reader looks.
+const failures = [...text.matchAll(/^\s*FAIL\s+(.+)$/gm)].map((m) => m[1].replace(/\s{2,}/g, ' '));
+if (failures.length) summary += `\nfailed:\n${failures.map((f) => `  ${f}`).join('\n')}\n`;
 if (skips.length) summary += `\nskipped:\n${skips.map((s) => `  ${s.suite}: ${s.reason}`).join('\n')}\n`;
 if (skipped > skips.length)
   summary += `${skips.length ? '' : '\n'}  and ${skipped - skips.length} skipped test(s) that recorded no reason (skip with skip() from test/helpers/skip.ts)\n`;

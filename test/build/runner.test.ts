@@ -1,5 +1,6 @@
 // scripts/test.mjs itself: its last line survives a pipe however much the suites print (it waits
-// for stdout to drain before exiting), it lists every skipped test's reason, and a failure fails.
+// for stdout to drain before exiting), it lists every skipped test's reason and every failure
+// again at the end, and a failure fails.
 import { spawnSync } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -26,7 +27,9 @@ for (const pipe of ['| cat', '| tee /dev/null']) {
 
 test('a failing test fails the run, through a pipe too', () => {
   const { out, status } = run('| cat', { LOUD_FAIL: '1' });
-  assert.is(out.trimEnd().split('\n').at(-1), '2 passed, 1 failed, 1 skipped');
+  const lines = out.trimEnd().split('\n');
+  assert.is(lines.at(-1), '2 passed, 1 failed, 1 skipped');
+  assert.equal(lines.slice(-6, -4), ['failed:', '  runner fixture: loud "fails only with LOUD_FAIL=1"'], 'the failure is listed again at the end');
   assert.is(status, 1);
 });
 
