@@ -75,5 +75,5 @@ function firstError(output) {
   const i = lines.findIndex((l) => /ERROR|error/.test(l));
   if (i < 0) return (lines.at(-1) ?? 'no output').slice(0, 200);
   const where = lines.slice(i + 1, i + 6).find((l) => /^in |\.ts\(\d+/.test(l));
-  return `${lines[i]}${where ? ` ${where}` : ''}`.slice(0, 300);
+  return `${lines[i]}${where ? ` ${where.replace(/^[^a-z]*in /, 'in ')}` : ''}`.slice(0, 300);
 }
