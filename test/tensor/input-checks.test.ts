@@ -2,6 +2,7 @@
 // integers or are too large, values that do not fit int32, dtype and device names, huge shapes.
 // Each throws its named error with the value and the valid range (issue 16).
 import { arange, DeviceError, DTypeError, full, gather, IndexError, indexSelect, linspace, randint, scatterAdd, ShapeError, slice, tensor, zeros } from 'groundup';
+import { Linear } from '@groundup/nn';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { throwsNamed } from '../helpers/assert.ts';
@@ -112,6 +113,15 @@ names("x.to('cuda') is a DeviceError with the reason and the fix; to('cpu') is t
   throwsNamed(() => x.to('cuda'), DeviceError, "to('cuda')", 'tensors live on the CPU', 'GROUNDUP_BACKEND=cuda', "setBackend('cuda')");
   throwsNamed(() => x.to('cuda:0'), DeviceError, "to('cuda:0')");
   assert.is(x.to('cpu'), x);
+});
+
+names("model.to('cuda') is a DeviceError too; model.to('int64') is refused as in PyTorch; model.to('float64') converts", () => {
+  const m = new Linear(2, 3);
+  throwsNamed(() => m.to('cuda'), DeviceError, "Linear.to('cuda')", 'tensors live on the CPU');
+  throwsNamed(() => m.to('int64'), DTypeError, 'Linear.to: a module converts only to a floating-point dtype', 'got int64');
+  throwsNamed(() => m.to('half' as never), DTypeError, "unknown dtype 'half'");
+  assert.is(m.to('cpu'), m);
+  assert.is(m.to('float64').weight.dtype, 'float64');
 });
 
 names('zeros(2**53) and other shapes past 2^32 elements are a ShapeError, not a bare RangeError', () => {

@@ -9,8 +9,8 @@
 //
 // PyTorch calls a module as model(x). A TS object cannot be called, so model.call(x) runs the
 // hooks around forward(x) (use it in training code), while model.forward(x) runs forward alone.
-import { IndexError, SerializationError } from '@groundup/kernels';
-import { isGradEnabled, noGrad, Tensor, type DType } from '@groundup/tensor';
+import { DTypeError, IndexError, SerializationError } from '@groundup/kernels';
+import { checkDevice, isDeviceName, isGradEnabled, noGrad, resolveDType, Tensor, type Device, type DType, type DTypeName } from '@groundup/tensor';
 import { BackwardHookCall, RemovableHandle, type Grads } from './hooks.ts';
 import { Parameter } from './parameter.ts';
 import { loadStateDictInto, torchKey, type LoadResult, type LoadStateDictOptions, type StateDict } from './state-dict.ts';
@@ -215,9 +215,17 @@ export class Module<In extends unknown[] = Tensor[], Out = Tensor> {
 
   /**
    * Converts floating parameters and buffers to dtype, as model.double() does. The parameters are
-   * replaced by new Parameter objects: call it before creating an optimizer.
+   * replaced by new Parameter objects: call it before creating an optimizer. to('cpu') keeps the
+   * model as it is; to('cuda') throws a DeviceError that says what to do instead.
    */
-  to(dtype: DType): this {
+  to(target: DTypeName | Device): this {
+    if (isDeviceName(target)) {
+      checkDevice(`${this.constructor.name}.to`, target);
+      return this;
+    }
+    const dtype = resolveDType(`${this.constructor.name}.to`, target);
+    if (dtype !== 'float32' && dtype !== 'float64')
+      throw new DTypeError(`${this.constructor.name}.to: a module converts only to a floating-point dtype (float32 or float64), got ${target}, as in PyTorch`);
     for (const m of this.modules()) (m as Module).#castLocal(dtype);
     return this;
   }

@@ -3,7 +3,8 @@ import './methods.ts';
 
 export { Tensor, type NestedArray } from './tensor.ts';
 export { Storage } from './storage.ts';
-export { type DType, type TypedArray, type Scalar, promoteTypes, resultType, isFloating } from './dtype.ts';
+export { type DType, type DTypeName, type TypedArray, type Scalar, promoteTypes, resultType, isFloating, resolveDType } from './dtype.ts';
+export { type Device, isDeviceName, checkDevice } from './device.ts';
 export { broadcastShapes, contiguousStrides, type Shape } from './shape.ts';
 export * from './creation.ts';
 export { cat, stack, oneHot } from './join.ts';
