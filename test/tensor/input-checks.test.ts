@@ -1,7 +1,7 @@
 // Inputs that used to wrap, truncate or crash with a raw TypeError/RangeError: indices that are not
 // integers or are too large, values that do not fit int32, dtype and device names, huge shapes.
 // Each throws its named error with the value and the valid range (issue 16).
-import { arange, DeviceError, DTypeError, full, gather, IndexError, indexSelect, linspace, randint, scatterAdd, ShapeError, slice, tensor, zeros } from 'groundup';
+import { arange, DeviceError, DTypeError, full, gather, IndexError, indexSelect, linspace, oneHot, randint, scatterAdd, ShapeError, slice, tensor, zeros } from 'groundup';
 import { Linear } from '@groundup/nn';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -131,6 +131,14 @@ names('zeros(2**53) and other shapes past 2^32 elements are a ShapeError, not a 
   throwsNamed(() => randint(0, 3, [2 ** 33]), ShapeError, 'randint: shape');
   throwsNamed(() => arange(0, 2 ** 40, 1, { dtype: 'float64' }), ShapeError, 'arange: shape [1099511627776]');
   throwsNamed(() => zeros(2, 0.5), ShapeError, 'sizes must be non-negative integers');
+});
+
+names('oneHot of a large tensor infers numClasses without overflowing the stack', () => {
+  const big = zeros([300_000], { dtype: 'int32' });
+  big.setAt(7, 4);
+  const h = oneHot(big);
+  assert.equal(h.shape, [300_000, 5]);
+  assert.equal(h.at(7).toArray(), [0, 0, 0, 0, 1]);
 });
 
 names.run();
