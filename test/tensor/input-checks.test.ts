@@ -45,6 +45,14 @@ idx('slice objects with fractional or NaN fields, or unknown fields, throw inste
   assert.equal(v.at({ start: 1, stop: null, step: 2 }).toArray(), [1, 3]);
 });
 
+idx('narrow and expand take whole numbers (a fraction gave a shifted view or a shape of 2.5)', () => {
+  const x = arange(12).view(3, 4);
+  throwsNamed(() => x.narrow(0, 0.5, 2), IndexError, 'narrow: start and length must be integers, got 0.5 and 2');
+  throwsNamed(() => x.narrow(0, 0, 1.5), IndexError, 'got 0 and 1.5');
+  throwsNamed(() => x.at(0).expand(2.5, 4), ShapeError, 'expand: sizes must be non-negative integers or -1, got 2.5');
+  assert.equal(x.narrow(0, -1, 1).toArray(), [[8, 9, 10, 11]]);
+});
+
 idx('gather and scatterAdd refuse float index tensors and negative indices, as PyTorch does', () => {
   const x = arange(5).float();
   throwsNamed(() => gather(x, 0, tensor([Number.NaN])), DTypeError, 'gather: the index must be an int32 tensor', 'got float32', '.long()');
