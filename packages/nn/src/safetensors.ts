@@ -15,7 +15,7 @@ export type SafetensorsDType = 'F32' | 'F64' | 'I32' | 'I64' | 'BOOL';
 const ITEM: Record<SafetensorsDType, number> = { F32: 4, F64: 8, I32: 4, I64: 8, BOOL: 1 };
 const isFileDType = (d: unknown): d is SafetensorsDType => typeof d === 'string' && Object.hasOwn(ITEM, d);
 /** An empty object without a prototype, so that any string can be a key. */
-export const nullProto = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+const nullProto = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
 const TO_FILE: Record<DType, SafetensorsDType> = { float32: 'F32', float64: 'F64', int32: 'I32', bool: 'BOOL' };
 /** safetensors' own limit on the header. */
 const MAX_HEADER = 100_000_000;

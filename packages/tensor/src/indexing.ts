@@ -235,8 +235,7 @@ export function nonzero(t: Tensor): Tensor[] {
   });
 }
 
-/** torch.gather: out[i][j] = t[index[i][j]][j] for dim 0, and so on. */
-/** gather/scatterAdd's index: an int32 tensor (PyTorch's int64) whose entries lie in [0, size); no negative wrap, as in PyTorch. */
+/** gather/scatterAdd/indexSelect's index: an int32 tensor (PyTorch's int64) whose entries lie in [0, size); no negative wrap, as in PyTorch. */
 function checkScatterIndex(op: string, index: Tensor): void {
   if (index.dtype !== 'int32')
     throw new DTypeError(`${op}: the index must be an int32 tensor (PyTorch's int64), got ${index.dtype}; make it with {dtype: 'int32'} or convert it with .long()`);
@@ -244,6 +243,7 @@ function checkScatterIndex(op: string, index: Tensor): void {
 const scatterBounds = (op: string, c: number, n: number, d: number): IndexError =>
   new IndexError(`${op}: index ${c} is out of bounds for dim ${d} with size ${n} (valid indices are 0..${n - 1}; ${op} does not wrap negative indices)`);
 
+/** torch.gather: out[i][j] = t[index[i][j]][j] for dim 0, and so on. */
 export function gather(t: Tensor, dim: number, index: Tensor): Tensor {
   const d = dim < 0 ? dim + t.ndim : dim;
   checkScatterIndex('gather', index);

@@ -123,6 +123,7 @@ export class Tensor implements Strided {
    * to('cpu') is this tensor; to('cuda') throws a DeviceError that says what to do instead.
    */
   to(target: DTypeName | Device): Tensor {
+    if (target === this.dtype) return this;
     if (isDeviceName(target)) {
       checkDevice('to', target);
       return this;
