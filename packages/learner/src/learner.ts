@@ -86,7 +86,7 @@ export class Learner {
   opt: Optimizer | null = null;
   cbs: Callback[] = [];
   /** Where Recorder sends each epoch's row (ProgressCallback prints it as a table); noLogging() silences it. */
-  logger: (row: LogRow) => void = (row) => console.log(row.join('  '));
+  logger: (row: LogRow) => void = (row) => console.log(row.map((v, i) => (typeof v === 'number' && i > 0 ? v.toFixed(6) : v ?? '')).join('  '));
   /** false inside noLogging (lrFind, validate, getPreds) */
   logging = true;
   /** 'fit', 'validate' or 'getPreds' while one runs; null otherwise. */
