@@ -322,7 +322,7 @@ export class Learner {
     this.pred = isRNNOutput(out) ? out[0] : out;
     this.event('afterPred');
     if (this.yb.length > 0) {
-      const l = this.lossFunc(this.pred, ...this.yb);
+      const l = (this.lossFunc as (pred: Tensor, ...yb: Tensor[]) => Tensor)(this.pred, ...this.yb);
       if (!(l instanceof Tensor) || l.numel() !== 1)
         throw new LearnerError(`Learner: lossFunc returned ${l instanceof Tensor ? `a tensor of shape [${l.shape.join(', ')}]` : typeof l}, not a scalar; the Learner backpropagates one number per batch: reduce it (e.g. .mean(), or the loss's default reduction 'mean' instead of 'none')`);
       this.lossGrad = l;

@@ -29,7 +29,10 @@ export function lrFind(learn: Learner, opts: LrFindOptions = {}): LrFindResult {
   const nBatches = learn.dls.train.length;
   if (!(nBatches > 0)) throw new LearnerError('lrFind: the training loader is empty');
   const cb = new LRFinder({ ...opts, numIt });
+  // fit sets the lr before LRFinder's snapshot: keep the hyperparameters as they are now.
+  const hypers = learn.opt?.hypers.map((h) => ({ ...h }));
   learn.noLogging(() => learn.fit(Math.floor(numIt / nBatches) + 1, { cbs: [cb] }));
+  hypers?.forEach((h, i) => Object.assign(learn.opt!.paramGroups[i]!.hypers, h));
   const rec = learn.recorder;
   const lrsAll = [...rec.lrs], lossesAll = [...rec.losses];
   let lrs = lrsAll.slice(Math.floor(numIt / 10), -5), losses = lossesAll.slice(Math.floor(numIt / 10), -5);

@@ -14,8 +14,11 @@ export interface Metric {
   /** null when nothing has been accumulated since reset. */
   readonly value: number | null;
 }
-/** A metric as a function of the prediction and the targets (one number, or a one-element tensor). */
-export type MetricFunc = (pred: Tensor, ...targets: Tensor[]) => Tensor | number;
+/**
+ * A metric as a function of the prediction and the target (one number, or a one-element tensor).
+ * A batch with several targets passes them all: (pred, ...yb).
+ */
+export type MetricFunc = (pred: Tensor, targ: Tensor) => Tensor | number;
 
 /** camelCase → snake_case: errorRate → error_rate. */
 export const snakeName = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
@@ -60,7 +63,7 @@ export class AvgMetric implements Metric {
   reset(): void { this.total = 0; this.count = 0; }
   accumulate(learn: Learner): void {
     const bs = findBs(learn);
-    const v = scalarOf(this.func(learn.pred, ...learn.yb), `metric '${this.name}'`, 'a metric must reduce the batch to one number, e.g. end it with .mean() (the Learner weights it by the batch size)');
+    const v = scalarOf((this.func as (pred: Tensor, ...yb: Tensor[]) => Tensor | number)(learn.pred, ...learn.yb), `metric '${this.name}'`, 'a metric must reduce the batch to one number, e.g. end it with .mean() (the Learner weights it by the batch size)');
     this.total += v * bs;
     this.count += bs;
   }

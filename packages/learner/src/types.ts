@@ -31,11 +31,12 @@ export type ModelOutput = Tensor | RNNOutput;
 export type LearnerModel = Module<Tensor[], ModelOutput>;
 
 /**
- * loss(pred, ...targets) → a scalar. It may carry the activation that turns predictions into
- * probabilities (getPreds applies it) and a decodes to class indices, as fastai's loss classes do.
+ * loss(pred, targ) → a scalar (a batch with several targets passes them all: (pred, ...yb)). It
+ * may carry the activation that turns predictions into probabilities (getPreds applies it) and a
+ * decodes to class indices, as fastai's loss classes do.
  */
 export interface LossFunc {
-  (pred: Tensor, ...targets: Tensor[]): Tensor;
+  (pred: Tensor, targ: Tensor): Tensor;
   activation?: (pred: Tensor) => Tensor;
   decodes?: (pred: Tensor) => Tensor;
 }

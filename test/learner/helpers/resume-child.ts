@@ -31,7 +31,7 @@ class CrashNextWrite extends Callback {
   override afterEpoch(): void {
     if (this.learn.epoch !== 0) return;
     const real = fs.writeSync;
-    fs.writeSync = ((fd: number, buf: Uint8Array, off = 0, len = buf.length - off) => {
+    fs.writeSync = ((fd: number, buf: Uint8Array, off: number, len: number) => {
       real(fd, buf, off, Math.floor(len / 2)); // half the bytes reach the temp file, then the process dies
       fs.fsyncSync(fd);
       process.kill(process.pid, 'SIGKILL');

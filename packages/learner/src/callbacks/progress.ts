@@ -39,6 +39,7 @@ export class ProgressCallback extends Callback {
   #bar: cliProgress.SingleBar | null = null;
   #oldLogger: ((row: LogRow) => void) | null = null;
   #lastLine = 0;
+  #lastDraw = 0;
   #active = false;
 
   constructor(opts: ProgressOptions = {}) {
@@ -50,8 +51,17 @@ export class ProgressCallback extends Callback {
 
   #write(line: string): void {
     this.lines.push(line);
-    if (this.#multi) this.#multi.log(`${line}\n`);
-    else this.stream.write(`${line}\n`);
+    if (this.#multi) { this.#multi.log(`${line}\n`); this.#render(true); } else this.stream.write(`${line}\n`);
+  }
+
+  // Training runs synchronously, so cli-progress's redraw timer never fires: redraw by hand, at
+  // most every 100 ms (or now, to flush a table row).
+  #render(now = false): void {
+    if (!this.#multi) return;
+    const t = performance.now();
+    if (!now && t - this.#lastDraw < 100) return;
+    this.#lastDraw = t;
+    this.#multi.update();
   }
 
   override beforeFit(): void {
@@ -64,6 +74,7 @@ export class ProgressCallback extends Callback {
         format: '{label} |{bar}| {value}/{total} {extra}', barCompleteChar: '█', barIncompleteChar: '░', fps: 10,
       });
       this.#epochBar = this.#multi.create(l.nEpoch, 0, { label: 'epoch', extra: '' });
+      this.#bar = this.#multi.create(1, 0, { label: 'train', extra: '' });
     }
     if (l.logging) {
       this.#oldLogger = l.logger;
@@ -75,13 +86,10 @@ export class ProgressCallback extends Callback {
   }
 
   #launch(phase: string): void {
-    if (!this.#active) return;
-    const l = this.learn;
-    if (this.#multi) {
-      this.#bar?.stop();
-      if (this.#bar) this.#multi.remove(this.#bar);
-      this.#bar = this.#multi.create(l.nIter || (l.dl?.length ?? 0), 0, { label: phase.padEnd(5), extra: '' });
-    }
+    if (!this.#active || !this.#bar) return;
+    this.#bar.setTotal(this.learn.dl?.length ?? 0);
+    this.#bar.update(0, { label: phase, extra: '' });
+    this.#render(true);
   }
   override beforeTrain(): void { this.#launch('train'); }
   override beforeValidate(): void { this.#launch('valid'); }
@@ -90,8 +98,10 @@ export class ProgressCallback extends Callback {
     if (!this.#active) return;
     const l = this.learn;
     const loss = l.training && l.smoothLoss !== null ? `loss ${l.smoothLoss.toFixed(4)}` : '';
-    if (this.#bar) this.#bar.update(l.iter + 1, { extra: loss });
-    else if (performance.now() - this.#lastLine >= this.every * 1000) {
+    if (this.#bar) {
+      this.#bar.update(l.iter + 1, { extra: loss });
+      this.#render();
+    } else if (performance.now() - this.#lastLine >= this.every * 1000) {
       this.#lastLine = performance.now();
       const line = `  epoch ${l.epoch + 1}/${l.nEpoch} ${l.training ? 'train' : 'valid'} ${l.iter + 1}/${l.nIter}${loss ? ` ${loss}` : ''}`;
       this.lines.push(line);
@@ -99,18 +109,16 @@ export class ProgressCallback extends Callback {
     }
   }
 
-  #endPhase(): void {
-    if (this.#bar && this.#multi) { this.#bar.stop(); this.#multi.remove(this.#bar); this.#bar = null; }
+  override afterEpoch(): void {
+    this.#epochBar?.increment(1);
+    this.#render(true);
   }
-  override afterTrain(): void { this.#endPhase(); }
-  override afterValidate(): void { this.#endPhase(); }
-  override afterEpoch(): void { this.#epochBar?.increment(1); }
 
   override afterFit(): void {
     if (!this.#active) return;
-    this.#endPhase();
+    this.#render(true);
     this.#multi?.stop();
-    this.#multi = this.#epochBar = null;
+    this.#multi = this.#epochBar = this.#bar = null;
     if (this.#oldLogger) { this.learn.logger = this.#oldLogger; this.#oldLogger = null; }
     this.#active = false;
   }
