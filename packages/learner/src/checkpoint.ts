@@ -123,7 +123,10 @@ export function readCheckpoint(path: string, opts: { needTraining: boolean }): C
 /** Copies the model (and the optimizer state, when asked and present) into the learner. */
 export function loadCheckpointInto(learn: Learner, ck: Checkpoint, path: string, opts: { withOpt: boolean }): void {
   const o = ck.meta.opt;
-  // Check the optimizer part first, so that a mismatch changes nothing.
+  // A model that does not fit is the first thing to report; loadStateDict copies nothing then.
+  const own = learn.model.stateDict(), keys = Object.keys(ck.model);
+  if (keys.length !== Object.keys(own).length || keys.some((k) => own[k]?.shape.join() !== ck.model[k]!.shape.join())) loadModel(learn, ck, path);
+  // Then the optimizer part, before anything is copied.
   let restore: (() => void) | null = null;
   if (opts.withOpt && o) {
     const opt = learn.opt ?? learn.createOpt();
@@ -147,12 +150,16 @@ export function loadCheckpointInto(learn: Learner, ck: Checkpoint, path: string,
       o.groups.forEach((g, i) => Object.assign(opt.paramGroups[i]!.hypers, g.hypers));
     };
   }
+  loadModel(learn, ck, path);
+  restore?.();
+}
+
+function loadModel(learn: Learner, ck: Checkpoint, path: string): void {
   try {
     learn.model.loadStateDict(ck.model);
   } catch (e) {
     throw bad(path, `its weights do not fit this model: ${(e as Error).message}`);
   }
-  restore?.();
 }
 
 /** Loads a training checkpoint into a starting fit; returns the first epoch to run. */

@@ -73,9 +73,9 @@ export type LogRow = readonly (number | string | null)[];
 
 const cap = (s: string): string => s[0]!.toUpperCase() + s.slice(1);
 
-export class Learner {
+export class Learner<M extends LearnerModel = LearnerModel> {
   readonly dls: LoadersLike;
-  readonly model: LearnerModel;
+  readonly model: M;
   lossFunc: LossFunc;
   optFunc: OptFunc;
   lr: number;
@@ -117,7 +117,7 @@ export class Learner {
   #loss: Tensor | null = null;
   #lossGrad: Tensor | null = null;
 
-  constructor(dls: LoadersLike, model: LearnerModel, opts: LearnerOptions) {
+  constructor(dls: LoadersLike, model: M, opts: LearnerOptions) {
     if (!dls || !dls.train || !dls.valid) throw new LearnerError('Learner: dls must have a train and a valid loader, e.g. new DataLoaders(trainDl, validDl)');
     if (typeof opts?.lossFunc !== 'function') throw new LearnerError('Learner: lossFunc is required, e.g. { lossFunc: F.crossEntropy }');
     this.dls = dls;

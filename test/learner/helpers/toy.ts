@@ -26,7 +26,7 @@ export function toyModel(seed = 0): Sequential {
 }
 
 /** A learner on the toy data, quiet: no progress callback (unless asked) and a silent logger. */
-export function toyLearner(opts: Partial<LearnerOptions> & ToyOptions = {}): Learner {
+export function toyLearner(opts: Partial<LearnerOptions> & ToyOptions = {}): Learner<Sequential> {
   const { n, nValid, bs, seed, shuffle, ...rest } = opts;
   const learn = new Learner(toyData({ n, nValid, bs, seed, shuffle }), toyModel(seed), { lossFunc: F.crossEntropy, progress: false, ...rest });
   learn.logger = () => {};
