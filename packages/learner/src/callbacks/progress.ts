@@ -101,7 +101,7 @@ export class ProgressCallback extends Callback {
     if (this.#bar) {
       this.#bar.update(l.iter + 1, { extra: loss });
       this.#render();
-    } else if (performance.now() - this.#lastLine >= this.every * 1000) {
+    } else if (l.logging && performance.now() - this.#lastLine >= this.every * 1000) {
       this.#lastLine = performance.now();
       const line = `  epoch ${l.epoch + 1}/${l.nEpoch} ${l.training ? 'train' : 'valid'} ${l.iter + 1}/${l.nIter}${loss ? ` ${loss}` : ''}`;
       this.lines.push(line);
