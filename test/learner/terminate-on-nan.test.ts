@@ -21,7 +21,7 @@ s('a loss that turns NaN at batch 7: the fit stops there, with the weights after
   const lossFunc = (p: Tensor, t: Tensor): Tensor => { const l = F.crossEntropy(p, t); return isGradEnabled() && ++calls === 8 ? l.mul(NaN) : l; };
   const learn = toyLearner({ n: 96, bs: 16, lossFunc, cbs: [nan, snaps] });
   learn.fit(3, { lr: 1e-2 });
-  assert.equal(nan.stopped, { epoch: 1, iter: 1, what: 'the loss is NaN' });
+  assert.equal(nan.stopped, { epoch: 1, iter: 1, training: true, what: 'the loss is NaN' });
   assert.is(learn.trainIter, 7, 'batch 7 (epoch 1, batch 1) never finished');
   assert.is(learn.recorder.losses.length, 7, 'the NaN was never recorded');
   assert.ok(learn.recorder.losses.every(Number.isFinite));

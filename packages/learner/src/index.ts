@@ -3,7 +3,7 @@
 //   import { Learner, accuracy } from '@groundup/learner';
 //   const learn = new Learner(dls, model, { lossFunc: F.crossEntropy, metrics: [accuracy] });
 //   learn.fitOneCycle(3, 3e-3);
-export { Learner, type LearnerOptions, type FitOptions, type FitOneCycleOptions, type LogRow, type Preds } from './learner.ts';
+export { Learner } from './learner.ts';
 export { Callback, EVENTS, INNER_LOOP, type EventName, type EventHandlers } from './callback.ts';
 export {
   CancelException, CancelBatchException, CancelBackwardException, CancelStepException, CancelTrainException,
@@ -15,6 +15,7 @@ export {
 } from './metrics.ts';
 export {
   makeOptimizer, isRNNOutput,
+  type LearnerOptions, type FitOptions, type FitOneCycleOptions, type LogRow, type Preds,
   type Batch, type Loader, type LoadersLike, type RNNOutput, type ModelOutput, type LearnerModel, type LossFunc, type OptFunc, type OptHypers,
 } from './types.ts';
 export { fastaiAdam, fastaiSGD } from './opt-func.ts';

@@ -19,57 +19,19 @@ import {
 } from './cancel.ts';
 import { Callback, INNER_LOOP, type EventName } from './callback.ts';
 import { ParamScheduler } from './callbacks/param-scheduler.ts';
-import { ProgressCallback, type ProgressOptions } from './callbacks/progress.ts';
+import { ProgressCallback } from './callbacks/progress.ts';
 import { Recorder } from './callbacks/recorder.ts';
 import { TrainEvalCallback } from './callbacks/train-eval.ts';
 import { applyResume, loadCheckpointInto, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import { LearnerError } from './errors.ts';
 import { lrFind, type LrFindOptions, type LrFindResult } from './lr-find.ts';
-import { toMetric, type Metric, type MetricFunc } from './metrics.ts';
+import { toMetric, type Metric } from './metrics.ts';
 import { fastaiAdam } from './opt-func.ts';
-import { isRNNOutput, makeOptimizer, type Batch, type LearnerModel, type Loader, type LoadersLike, type LossFunc, type ModelOutput, type OptFunc } from './types.ts';
-
-export interface LearnerOptions {
-  lossFunc: LossFunc;
-  /** builds the optimizer; default fastai's Adam (fastaiAdam) */
-  optFunc?: OptFunc;
-  /** default learning rate (fastai: 1e-3) */
-  lr?: number;
-  /** weight decay set on the optimizer at every fit (default: the optimizer's own) */
-  wd?: number;
-  /** momentum at start, peak-lr and end of fitOneCycle (fastai: [0.95, 0.85, 0.95]) */
-  moms?: readonly [number, number, number];
-  metrics?: readonly (Metric | MetricFunc)[];
-  cbs?: readonly Callback[];
-  /** how many tensors at the head of a batch are inputs (default 1) */
-  nInp?: number;
-  /** the ProgressCallback's options, or false to leave it out (default: on) */
-  progress?: boolean | ProgressOptions;
-}
-
-export interface FitOptions {
-  lr?: number;
-  wd?: number;
-  /** callbacks added for this fit only */
-  cbs?: readonly Callback[];
-  /** a new optimizer (and state) instead of the existing one */
-  resetOpt?: boolean;
-  /** a checkpoint written by SaveModelCallback (or learn.save): continue that run from the epoch after it */
-  resume?: string;
-}
-
-export interface FitOneCycleOptions extends Omit<FitOptions, 'lr'> {
-  /** the start lr is lrMax/div (fastai: 25) */
-  div?: number;
-  /** the final lr is lrMax/divFinal (fastai: 1e5) */
-  divFinal?: number;
-  /** the share of the iterations spent warming up (fastai: 0.25) */
-  pctStart?: number;
-  moms?: readonly [number, number, number];
-}
-
-/** One row of the results table: epoch, losses, metrics, time. */
-export type LogRow = readonly (number | string | null)[];
+import {
+  isRNNOutput, makeOptimizer, type Batch, type FitOneCycleOptions, type FitOptions, type LearnerModel, type LearnerOptions, type Loader,
+  type LoadersLike, type LogRow, type LossFunc, type ModelOutput, type OptFunc, type Preds,
+} from './types.ts';
+import { summary, type ModelSummary } from './summary.ts';
 
 const cap = (s: string): string => s[0]!.toUpperCase() + s.slice(1);
 
@@ -385,6 +347,16 @@ export class Learner<M extends LearnerModel = LearnerModel> {
     }));
   }
 
+  /** fastai's learn.summary(): the layer table for one training batch. */
+  summary(): ModelSummary {
+    const b = this.dls.train[Symbol.iterator]().next();
+    if (b.done) throw new LearnerError('summary: the training loader gave no batch');
+    this.#split(b.value);
+    const x = this.xb[0]!;
+    this.#xb = this.#yb = null;
+    return summary(this.model, x);
+  }
+
   // ---------------------------------------------------------------- files
   /** Writes the model (and, withOpt, the optimizer state) to path, atomically. */
   save(path: string, opts: { withOpt?: boolean } = {}): string {
@@ -398,7 +370,6 @@ export class Learner<M extends LearnerModel = LearnerModel> {
   }
 }
 
-export interface Preds { preds: Tensor; targs: Tensor | null; inputs?: Tensor; decoded?: Tensor }
 
 const catRows = (ts: Tensor[]): Tensor => (ts.length === 1 ? ts[0]! : cat(ts, 0));
 

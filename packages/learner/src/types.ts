@@ -1,5 +1,8 @@
 // The shapes of what a Learner is given: batches, loaders, models, losses, optimizers.
 import type { Module } from '@groundup/nn';
+import type { Callback } from './callback.ts';
+import type { ProgressOptions } from './callbacks/progress.ts';
+import type { Metric, MetricFunc } from './metrics.ts';
 import { Optimizer } from '@groundup/optim';
 import type { Tensor } from '@groundup/tensor';
 
@@ -60,3 +63,47 @@ export function makeOptimizer(optFunc: OptFunc, params: Tensor[], hypers: OptHyp
 export function isRNNOutput(out: unknown): out is RNNOutput {
   return Array.isArray(out) && out.length === 3 && typeof out[0] === 'object' && out[0] !== null && 'shape' in out[0];
 }
+
+export interface LearnerOptions {
+  lossFunc: LossFunc;
+  /** builds the optimizer; default fastai's Adam (fastaiAdam) */
+  optFunc?: OptFunc;
+  /** default learning rate (fastai: 1e-3) */
+  lr?: number;
+  /** weight decay set on the optimizer at every fit (default: the optimizer's own) */
+  wd?: number;
+  /** momentum at start, peak-lr and end of fitOneCycle (fastai: [0.95, 0.85, 0.95]) */
+  moms?: readonly [number, number, number];
+  metrics?: readonly (Metric | MetricFunc)[];
+  cbs?: readonly Callback[];
+  /** how many tensors at the head of a batch are inputs (default 1) */
+  nInp?: number;
+  /** the ProgressCallback's options, or false to leave it out (default: on) */
+  progress?: boolean | ProgressOptions;
+}
+
+export interface FitOptions {
+  lr?: number;
+  wd?: number;
+  /** callbacks added for this fit only */
+  cbs?: readonly Callback[];
+  /** a new optimizer (and state) instead of the existing one */
+  resetOpt?: boolean;
+  /** a checkpoint written by SaveModelCallback (or learn.save): continue that run from the epoch after it */
+  resume?: string;
+}
+
+export interface FitOneCycleOptions extends Omit<FitOptions, 'lr'> {
+  /** the start lr is lrMax/div (fastai: 25) */
+  div?: number;
+  /** the final lr is lrMax/divFinal (fastai: 1e5) */
+  divFinal?: number;
+  /** the share of the iterations spent warming up (fastai: 0.25) */
+  pctStart?: number;
+  moms?: readonly [number, number, number];
+}
+
+/** One row of the results table: epoch, losses, metrics, time. */
+export type LogRow = readonly (number | string | null)[];
+
+export interface Preds { preds: Tensor; targs: Tensor | null; inputs?: Tensor; decoded?: Tensor }

@@ -6,7 +6,7 @@
 //     epochs are long gets a plain progress line at most every `every` seconds.
 import cliProgress from 'cli-progress';
 import { Callback } from '../callback.ts';
-import type { LogRow } from '../learner.ts';
+import type { LogRow } from '../types.ts';
 
 export interface ProgressStream { write(s: string): unknown; isTTY?: boolean }
 export interface ProgressOptions {

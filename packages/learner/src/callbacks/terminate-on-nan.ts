@@ -9,8 +9,8 @@ import { Callback } from '../callback.ts';
 
 export class TerminateOnNaNCallback extends Callback {
   override order = -9;
-  /** Where the run stopped, when it did: { epoch, iter, what }. */
-  stopped: { epoch: number; iter: number; what: string } | null = null;
+  /** Where the run stopped, when it did: the epoch, the batch, the phase and what was not finite. */
+  stopped: { epoch: number; iter: number; training: boolean; what: string } | null = null;
 
   override beforeFit(): void { this.stopped = null; }
 
@@ -31,7 +31,7 @@ export class TerminateOnNaNCallback extends Callback {
 
   #stop(what: string): never {
     const l = this.learn;
-    this.stopped = { epoch: l.epoch, iter: l.iter, what };
-    throw new CancelFitException(`TerminateOnNaNCallback: ${what} at epoch ${l.epoch}, batch ${l.iter}`);
+    this.stopped = { epoch: l.epoch, iter: l.iter, training: l.training, what };
+    throw new CancelFitException(`TerminateOnNaNCallback: ${what} at epoch ${l.epoch}, ${l.training ? 'training' : 'validation'} batch ${l.iter}`);
   }
 }
