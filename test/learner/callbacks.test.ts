@@ -115,6 +115,16 @@ s('SaveModelCallback with a monitor keeps the best epoch and loads it back at th
   assert.throws(() => toyLearner({ cbs: [new SaveModelCallback({ path, monitor: 'nope' })] }).fit(1), /monitor 'nope' is not a column.*valid_loss/);
 });
 
+s('lrFind does not write or reload SaveModelCallback checkpoints (its weights are thrown away)', () => {
+  const path = join(dir, 'kept.ckpt');
+  const learn = toyLearner({ cbs: [new SaveModelCallback({ path })] });
+  learn.fit(1, { lr: 1e-2 });
+  const before = readFileSync(path), weights = paramBits(learn.model);
+  learn.lrFind({ plot: false, numIt: 30 }); // 5 epochs of 6 batches: the epochs end, afterEpoch runs
+  assert.ok(readFileSync(path).equals(before));
+  assert.equal(paramBits(learn.model), weights);
+});
+
 s('learn.save / learn.load round-trip the weights and the optimizer state', () => {
   const path = join(dir, 'model.ckpt');
   const a = toyLearner({ shuffle: false });

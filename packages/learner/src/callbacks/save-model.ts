@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { Callback } from '../callback.ts';
 import { loadCheckpointInto, readCheckpoint, writeCheckpoint } from '../checkpoint.ts';
 import { LearnerError } from '../errors.ts';
+import { LRFinder } from './lr-finder.ts';
 
 export interface SaveModelOptions {
   /** the checkpoint file (default 'models/model.ckpt') */
@@ -44,8 +45,11 @@ export class SaveModelCallback extends Callback {
     this.withOpt = opts.withOpt ?? true;
   }
 
+  /** Not in validate() / getPreds(), and not during lrFind(), whose weights are thrown away. */
+  get #active(): boolean { return this.learn.mode === 'fit' && !this.learn.getCb(LRFinder); }
+
   override beforeFit(): void {
-    if (this.learn.mode !== 'fit') return;
+    if (!this.#active) return;
     this.best = this.comp === 'min' ? Infinity : -Infinity;
     this.saved = [];
     mkdirSync(dirname(this.path), { recursive: true });
@@ -53,7 +57,7 @@ export class SaveModelCallback extends Callback {
 
   override afterEpoch(): void {
     const l = this.learn;
-    if (l.mode !== 'fit') return;
+    if (!this.#active) return;
     if (this.monitor !== null) {
       const names = l.recorder.metricNames.slice(1);
       const i = names.indexOf(this.monitor);
@@ -69,7 +73,7 @@ export class SaveModelCallback extends Callback {
   }
 
   override afterFit(): void {
-    if (this.learn.mode !== 'fit' || this.monitor === null || this.saved.length === 0) return;
+    if (!this.#active || this.monitor === null || this.saved.length === 0) return;
     loadCheckpointInto(this.learn, readCheckpoint(this.path, { needTraining: false }), this.path, { withOpt: this.withOpt });
   }
 }

@@ -12,7 +12,7 @@ export class TerminateOnNaNCallback extends Callback {
   /** Where the run stopped, when it did: the epoch, the batch, the phase and what was not finite. */
   stopped: { epoch: number; iter: number; training: boolean; what: string } | null = null;
 
-  override beforeFit(): void { this.stopped = null; }
+  override beforeFit(): void { if (this.learn.mode === 'fit') this.stopped = null; }
 
   override afterLoss(): void {
     if (!this.learn.hasLoss) return;
