@@ -45,6 +45,20 @@ s('ActivationStats: per layer and batch, mean / std / near zero / histogram of t
   assert.equal([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
   assert.throws(() => new ActivationStats().hist(0), (e: Error) => e instanceof LearnerError);
 });
+s('ActivationStats removes its hooks after the fit, and when the fit fails', () => {
+  const stats = new ActivationStats();
+  class Boom extends Callback { override afterBatch(): void { if (this.learn.iter === 1) throw new RangeError('boom'); } }
+  let during = 0;
+  class Count extends Callback { override afterBatch(): void { during = stats.hooked; } }
+  const learn = toyLearner({ cbs: [stats, new Count()] });
+  learn.fit(1);
+  assert.is(during, 2);
+  assert.is(stats.hooked, 0);
+  learn.addCb(new Boom());
+  assert.throws(() => learn.fit(1), /boom/);
+  assert.is(during, 2);
+  assert.is(stats.hooked, 0, 'cleanup() removed the hooks');
+});
 const tensor1 = (v: number[]): Tensor => Tensor.fromData(Float32Array.from(v), [v.length]);
 
 /** A toy "RNN": a hidden state the callbacks reset, and [pred, raw, dropped] as its output. */

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { accuracy, errorRate, formatRow, ProgressCallback, type ProgressStream } from '@groundup/learner';
+import { accuracy, Callback, errorRate, formatRow, ProgressCallback, type ProgressStream } from '@groundup/learner';
 import { toyLearner } from './helpers/toy.ts';
 
 const ESC = /\x1b/;
@@ -56,6 +56,16 @@ s('tty mode draws cli-progress bars (escape codes) and still prints the table ro
   assert.match(sink.text, /(\n|\x1b\[2K)1 {6}\d\.\d{6} {4}\d\.\d{6}/);
   const cb = learn.getCb(ProgressCallback)!;
   assert.is(cb.lines.length, 3);
+});
+s('a fit that fails stops the bars, gives the terminal back and restores the logger (cleanup)', () => {
+  const sink = new Sink(true);
+  class Boom extends Callback { override afterBatch(): void { if (this.learn.iter === 2) throw new RangeError('boom'); } }
+  const learn = toyLearner({ progress: { stream: sink, tty: true }, cbs: [new Boom()] });
+  const logger = learn.logger;
+  assert.throws(() => learn.fit(2), /boom/);
+  assert.ok(sink.text.endsWith('\x1b[0J') && sink.text.includes('\x1b[?7h'), 'line wrapping switched back on, bars cleared');
+  assert.is(learn.logger, logger);
+  assert.is(learn.mode, null);
 });
 s('formatRow pads columns to the headers (8 for numbers) and leaves null cells empty', () => {
   const names = ['epoch', 'train_loss', 'valid_loss', 'time'];

@@ -49,6 +49,13 @@ export class Callback {
   set learn(l: Learner) { this.#learn = l; }
   get attached(): boolean { return this.#learn !== null; }
 
+  /**
+   * Not one of fastai's events: the Learner calls it when fit, validate or getPreds ends with an
+   * error instead of afterFit, so that a callback can let go of what it holds (ProgressCallback
+   * stops its bars and gives the terminal back, ActivationStats removes its hooks).
+   */
+  cleanup?(): void;
+
   /** fastai's name: the class name without "Callback", in camelCase (Recorder → recorder, TrainEvalCallback → trainEval). */
   get name(): string {
     const n = this.constructor.name.replace(/Callback$/, '') || 'callback';

@@ -216,15 +216,28 @@ export class Learner<M extends LearnerModel = LearnerModel> {
       this.opt!.setHyper('lr', opts.lr ?? this.lr);
       this.nEpoch = nEpoch;
       this.mode = 'fit';
-      this.#withEvents(() => {
+      this.#guard(() => this.#withEvents(() => {
         let start = 0;
         if (ckpt) start = applyResume(this, ckpt, opts.resume!);
         for (let epoch = start; epoch < nEpoch; epoch++) {
           this.epoch = epoch;
           this.#withEvents(() => { this.#doEpochTrain(); this.#doEpochValidate(this.dls.valid); }, 'epoch', CancelEpochException);
         }
-      }, 'fit', CancelFitException, () => this.#endCleanup());
+      }, 'fit', CancelFitException, () => this.#endCleanup()));
     });
+  }
+
+  /** Runs fn; when an error escapes it, every callback's cleanup() runs (progress bars stop) before it propagates. */
+  #guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      for (const cb of this.sortedCbs) {
+        try { cb.cleanup?.(); } catch { /* the first error is the one to report */ }
+      }
+      this.#endCleanup();
+      throw e;
+    }
   }
 
   /**
@@ -337,13 +350,14 @@ export class Learner<M extends LearnerModel = LearnerModel> {
   #evaluate(mode: 'validate' | 'getPreds', dl: Loader, cbs: readonly Callback[] | undefined): void {
     this.withCbs(cbs, () => this.noLogging(() => {
       this.mode = mode;
-      try {
+      this.#guard(() => {
         this.event('beforeFit');
         this.event('beforeEpoch');
         this.#doEpochValidate(dl);
         this.event('afterEpoch');
         this.event('afterFit');
-      } finally { this.#endCleanup(); }
+      });
+      this.#endCleanup();
     }));
   }
 

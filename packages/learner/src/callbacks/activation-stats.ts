@@ -74,6 +74,9 @@ export class ActivationStats extends Callback {
     }));
   }
 
+  /** How many forward hooks are registered now (during a fit: one per module). */
+  get hooked(): number { return this.#handles.length; }
+
   override beforeBatch(): void { this.#stored = []; }
 
   override afterBatch(): void {
@@ -84,6 +87,7 @@ export class ActivationStats extends Callback {
     for (const h of this.#handles) h.remove();
     this.#handles = [];
   }
+  override cleanup(): void { this.afterFit(); }
 
   #layer(i: number): LayerStats[] {
     if (!Number.isInteger(i) || i < 0 || i >= this.modules.length)

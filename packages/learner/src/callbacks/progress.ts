@@ -114,6 +114,13 @@ export class ProgressCallback extends Callback {
     this.#render(true);
   }
 
+  override cleanup(): void {
+    this.#multi?.stop();
+    this.#multi = this.#epochBar = this.#bar = null;
+    if (this.#oldLogger) { this.learn.logger = this.#oldLogger; this.#oldLogger = null; }
+    this.#active = false;
+  }
+
   override afterFit(): void {
     if (!this.#active) return;
     this.#render(true);
