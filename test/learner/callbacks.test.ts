@@ -129,6 +129,24 @@ s('SaveModelCallback with a monitor keeps the best epoch and loads it back at th
   assert.throws(() => toyLearner({ cbs: [new SaveModelCallback({ path, monitor: 'nope' })] }).fit(1), /monitor 'nope' is not a column.*valid_loss/);
 });
 
+s('a callback may replace the batch (beforeBatch), the prediction (afterPred) and the loss backpropagated (afterLoss)', () => {
+  const seen: string[] = [];
+  class Replace extends Callback {
+    override beforeBatch(): void { this.learn.xb = [this.learn.x.mul(0)]; }           // every input becomes zeros
+    override afterPred(): void { this.learn.pred = this.learn.pred.mul(0); }         // every prediction becomes zeros
+    override afterLoss(): void {
+      seen.push(this.learn.loss.item().toFixed(4));
+      if (this.learn.training) this.learn.lossGrad = this.learn.lossGrad.mul(0);     // nothing to learn from
+    }
+  }
+  const learn = toyLearner({ cbs: [new Replace()] });
+  const before = paramBits(learn.model);
+  learn.fit(1, { lr: 0.1, wd: 0 });
+  // Zero logits over 3 classes: every loss is ln 3; a zero loss gives zero gradients.
+  assert.ok(seen.every((v) => v === Math.log(3).toFixed(4)), seen.join());
+  assert.equal(paramBits(learn.model), before);
+});
+
 s('lrFind does not write or reload SaveModelCallback checkpoints (its weights are thrown away)', () => {
   const path = join(dir, 'kept.ckpt');
   const learn = toyLearner({ cbs: [new SaveModelCallback({ path })] });
