@@ -113,7 +113,7 @@ export class Recorder extends Callback {
     this.values.push([...l.finalRecord]);
     if (this.addTime) this.#log.push(formatTime((performance.now() - this.#start) / 1000));
     l.logger(this.#log);
-    this.iters.push(this.smoothLoss.count);
+    this.iters.push(this.losses.length); // (not smoothLoss.count, which restarts when a fit is resumed)
   }
 
   /** Restores the history of epochs before a resumed fit (the checkpoint keeps it). */
