@@ -4,6 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BatchNorm2d, Conv2d, Flatten, ReLU, Sequential } from '@groundup/nn';
 import { summary } from '@groundup/learner';
+import { toyLearner } from './helpers/toy.ts';
 
 const conv = (ni: number, nf: number, ks = 3, act = true): Sequential =>
   act ? new Sequential(new Conv2d(ni, nf, ks, { stride: 2, padding: Math.floor(ks / 2) }), new ReLU())
@@ -34,5 +35,10 @@ s('frozen parameters count as non-trainable; BatchNorm running stats do not move
   assert.match(String(sm), /Total non-trainable params: 40$/);
   assert.ok(bn.runningMean!.equal(mean));
   assert.is(m.training, true);
+});
+s('learn.summary() uses one training batch', () => {
+  const sm = toyLearner({ bs: 16 }).summary();
+  assert.equal(sm.inputShape, [16, 4]);
+  assert.equal(sm.rows.map((r) => [r.layer, r.outputShape, r.params]), [['Linear', [16, 8], 40], ['ReLU', [16, 8], 0], ['Linear', [16, 3], 27]]);
 });
 s.run();
