@@ -5,7 +5,7 @@ import cliProgress from 'cli-progress';
 export interface Progress { tick(n?: number): void; stop(): void }
 
 export function progress(total: number, label: string): Progress {
-  if (!process.stderr.isTTY) return { tick: () => {}, stop: () => {} };
+  if (!process.stderr.isTTY || process.env['CI']) return { tick: () => {}, stop: () => {} };
   const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {value}/{total} {unit} | {duration_formatted}`, hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic);
   bar.start(total, 0, { unit: 'epochs' });

@@ -24,3 +24,4 @@ export {
   serialize as serializeSafetensors, deserialize as deserializeSafetensors, type SafetensorsContents, type SafetensorsDType,
 } from './safetensors.ts';
 export { save, load, loadInto, loadSafetensors, writeFileAtomic, type SaveOptions } from './save.ts';
+export { clipGradNorm_, clipGradValue_, type ClipGradNormOptions } from './clip-grad.ts';
