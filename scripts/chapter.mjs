@@ -1,4 +1,4 @@
-// pnpm chapter fastai/17  →  runs book/fastai/17-*.ts
+// pnpm chapter fastai/17  →  runs book/fastai/17-*.ts; pnpm chapter dlfs/appendix → book/dlfs/appendix-*.ts
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,19 +12,19 @@ function lessons() {
     let files = [];
     try { files = readdirSync(join(root, 'book', book)); } catch { continue; }
     for (const f of files.sort()) {
-      const l = /^(\d+)-.*\.ts$/.exec(f);
+      const l = /^(\d+|appendix)-.*\.ts$/.exec(f);
       if (l) out.push(`  ${`${book}/${l[1]}`.padEnd(12)} book/${book}/${f}`);
     }
   }
   return out.join('\n');
 }
-const m = /^([a-z]+)\/(\d+)$/.exec(process.argv[2] ?? '');
+const m = /^([a-z]+)\/(\d+|appendix)$/.exec(process.argv[2] ?? '');
 if (!m) {
   console.error(`usage: pnpm chapter <book>/<NN>, e.g. pnpm chapter fastai/17; the lessons:\n${lessons()}`);
   process.exit(2);
 }
 const dir = join(root, 'book', m[1]);
-const nn = m[2].padStart(2, '0');
+const nn = m[2] === 'appendix' ? m[2] : m[2].padStart(2, '0');
 let files = [];
 try { files = readdirSync(dir).filter((f) => f.startsWith(`${nn}-`) && f.endsWith('.ts')); } catch { /* no such book */ }
 if (files.length !== 1) {

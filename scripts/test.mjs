@@ -1,6 +1,7 @@
 // Runs the uvu suites and closes with the plain line `N passed, N failed, N skipped`.
 //   node scripts/test.mjs                 every suite under test/
 //   node scripts/test.mjs --chapter fastai/17   test/chapters/fastai/ch17.test.ts
+//   node scripts/test.mjs --chapter dlfs/appendix   test/chapters/dlfs/appendix.test.ts
 //   node scripts/test.mjs tensor          suites whose path matches a pattern
 //   node scripts/test.mjs --dir <dir> [pattern]   suites under another folder (the runner's own tests)
 // Before the suites run, a Wasm module or addon whose sources changed since its last build is
@@ -22,18 +23,19 @@ const uvuBin = join(dirname(require.resolve('uvu')), '..', 'bin.js'); // uvu's e
 const args = process.argv.slice(2);
 let dir = 'test', pattern = '\\.test\\.ts$';
 if (args[0] === '--chapter') {
-  const m = /^([a-z]+)\/(\d+)$/.exec(args[1] ?? '');
+  const m = /^([a-z]+)\/(\d+|appendix)$/.exec(args[1] ?? '');
   if (!m) {
     console.error('usage: pnpm test:chapter <book>/<NN>, e.g. pnpm test:chapter fastai/17');
     process.exit(2);
   }
-  const file = join('test', 'chapters', m[1], `ch${m[2].padStart(2, '0')}.test.ts`);
+  const name = m[2] === 'appendix' ? 'appendix' : `ch${m[2].padStart(2, '0')}`;
+  const file = join('test', 'chapters', m[1], `${name}.test.ts`);
   if (!existsSync(join(root, file))) {
     console.error(`no chapter suite ${file}`);
     process.exit(2);
   }
   dir = dirname(file);
-  pattern = `ch${m[2].padStart(2, '0')}\\.test\\.ts$`;
+  pattern = `${name}\\.test\\.ts$`;
 } else if (args[0] === '--dir') {
   dir = args[1] ?? 'test';
   if (args[2]) pattern = `${args[2]}.*\\.test\\.ts$`;

@@ -1,9 +1,11 @@
 // Layer and Dense. Parameters are created lazily at the first forward (the input width is known
 // then) and are mutable buffers: the operations and the optimizer share the same tensors.
-import { fromArray, numpyRandom, type RandomState, type Tensor } from '@groundup/tensor';
+import { fromArray, numpyRandom, ShapeError, type RandomState, type Tensor } from '@groundup/tensor';
+import { Dropout } from './dropout.ts';
 import { assertSameShape } from './assert-shape.ts';
 import { Operation, ParamOperation } from './operation.ts';
 import { BiasAdd, Sigmoid, WeightMultiply } from './operations.ts';
+import { initScale, type WeightInit } from './weight-init.ts';
 
 export abstract class Layer {
   first = true;
@@ -42,26 +44,42 @@ export abstract class Layer {
   abstract clone(): Layer;
 }
 
+export interface DenseOptions {
+  /** the probability of *keeping* a unit, as the book's `dropout` (default 1: no Dropout operation) */
+  dropout?: number;
+  /** default 'standard' (scale 1); see weight-init.ts */
+  weightInit?: WeightInit;
+}
+
 export class Dense extends Layer {
-  constructor(neurons: number, readonly makeActivation: () => Operation = () => new Sigmoid()) {
+  readonly dropout: number;
+  readonly weightInit: WeightInit;
+  constructor(neurons: number, readonly makeActivation: () => Operation = () => new Sigmoid(), { dropout = 1, weightInit = 'standard' }: DenseOptions = {}) {
     super(neurons);
+    if (!(dropout > 0 && dropout <= 1)) throw new RangeError(`Dense: dropout is the probability of keeping a unit and must lie in (0, 1], got ${dropout}`);
+    initScale(weightInit, 1, 1); // throws on an unknown name now rather than at the first forward
+    this.dropout = dropout;
+    this.weightInit = weightInit;
   }
 
   /** Re-seeds (when a seed is set), then draws W (nIn, neurons) and B (1, neurons) in that order. */
   protected setupLayer(input: Tensor): void {
+    if (input.ndim !== 2) throw new ShapeError(`Dense: expects input (batch, features), got [${input.shape}]; flatten it first`);
     if (this.seed) this.rng.seed(this.seed);
-    const W = fromArray(this.rng.randn(input.shape[1]!, this.neurons)).to(input.dtype);
-    const B = fromArray(this.rng.randn(1, this.neurons)).to(input.dtype);
+    const nIn = input.shape[1]!, scale = initScale(this.weightInit, nIn, this.neurons);
+    const W = fromArray(this.rng.normal(0, scale, [nIn, this.neurons])).to(input.dtype);
+    const B = fromArray(this.rng.normal(0, scale, [1, this.neurons])).to(input.dtype);
     this.build(W, B);
   }
 
   private build(W: Tensor, B: Tensor): void {
     this.params = [W, B];
     this.operations = [new WeightMultiply(W), new BiasAdd(B), this.makeActivation()];
+    if (this.dropout < 1) this.operations.push(new Dropout(this.dropout, this.rng));
   }
 
   clone(): Dense {
-    const d = new Dense(this.neurons, this.makeActivation);
+    const d = new Dense(this.neurons, this.makeActivation, { dropout: this.dropout, weightInit: this.weightInit });
     d.seed = this.seed;
     d.rng = this.rng;
     d.first = this.first;

@@ -24,9 +24,16 @@ export abstract class Loss {
   protected abstract computeInputGrad(): Tensor;
 }
 
-/** Σ(p − y)² / N, N the number of rows; gradient 2(p − y)/N. */
+/**
+ * Σ(p − y)² / N, N the number of rows; gradient 2(p − y)/N. With `normalize` (Weidman ch4) the
+ * predictions are first divided by their row sums, and the gradient, as in the book's code, is
+ * taken with respect to those normalized predictions but handed back as if it were the raw ones'.
+ */
 export class MeanSquaredError extends Loss {
+  constructor(readonly normalize = false) { super(); }
+
   protected computeOutput(): number {
+    if (this.normalize) this.prediction = this.prediction.div(this.prediction.sum(1, true));
     return this.prediction.sub(this.target).pow(2).sum().item() / this.prediction.shape[0]!;
   }
   protected computeInputGrad(): Tensor {

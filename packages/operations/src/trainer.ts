@@ -17,8 +17,28 @@ export function* generateBatches(X: Tensor, y: Tensor, size = 32): Generator<[Te
   for (let i = 0; i < n; i += size) yield [X.narrow(0, i, Math.min(size, n - i)), y.narrow(0, i, Math.min(size, n - i))];
 }
 
-export interface FitOptions { epochs?: number; evalEvery?: number; batchSize?: number; seed?: number; restart?: boolean; log?: (line: string) => void }
-export interface FitResult { validationLosses: { epoch: number; loss: number }[]; stoppedEarly: boolean }
+export interface FitOptions {
+  epochs?: number; evalEvery?: number; batchSize?: number; seed?: number; restart?: boolean;
+  /** stop at the first evaluation whose loss is not below the best, restoring the snapshot (default true) */
+  earlyStopping?: boolean;
+  /** Weidman ch5: log the batch loss (inference mode) every 10 batches and the test accuracy every 100 */
+  convTesting?: boolean;
+  log?: (line: string) => void;
+  /** called after each epoch's batches (progress display) */
+  onEpoch?: (epoch: number) => void;
+}
+export interface FitResult {
+  validationLosses: { epoch: number; loss: number }[];
+  stoppedEarly: boolean;
+  /** with convTesting: the batch losses every 10 batches and the test accuracies (%) every 100 */
+  batchLosses: { batch: number; loss: number }[];
+  batchAccuracies: { batch: number; accuracy: number }[];
+}
+
+/** The share (in %) of rows whose argmax matches the argmax of the one-hot targets. */
+export function accuracyPercent(predictions: Tensor, oneHotTargets: Tensor): number {
+  return (predictions.argmax(1).eq(oneHotTargets.argmax(1)).sum().item() * 100) / predictions.shape[0]!;
+}
 
 export class Trainer {
   bestLoss = 1e9;
@@ -27,38 +47,62 @@ export class Trainer {
   }
 
   fit(XTrain: Tensor, yTrain: Tensor, XTest: Tensor, yTest: Tensor, opts: FitOptions = {}): FitResult {
-    const { epochs = 100, evalEvery = 10, batchSize = 32, seed = 1, restart = true, log = console.log } = opts;
+    const { epochs = 100, evalEvery = 10, batchSize = 32, seed = 1, restart = true, earlyStopping = true, convTesting = false,
+      log = console.log, onEpoch } = opts;
+    this.optim.maxEpochs = epochs;
+    this.optim.setupDecay();
     this.rng.seed(seed);
     if (restart) {
       for (const l of this.net.layers) { l.first = true; l.rng = this.rng; }
       this.bestLoss = 1e9;
     }
-    const result: FitResult = { validationLosses: [], stoppedEarly: false };
+    const result: FitResult = { validationLosses: [], stoppedEarly: false, batchLosses: [], batchAccuracies: [] };
     let X = XTrain, y = yTrain;
     for (let e = 0; e < epochs; e++) {
       const evaluate = (e + 1) % evalEvery === 0;
       const snapshot = evaluate ? this.net.clone() : null;
       // The book permutes the already-permuted data each epoch; the digits depend on it.
       [X, y] = permuteData(X, y, this.rng);
+      let ii = 0;
       for (const [xb, yb] of generateBatches(X, y, batchSize)) {
         this.net.trainBatch(xb, yb);
         this.optim.step();
+        if (convTesting) this.convTest(ii, xb, yb, XTest, yTest, result, log);
+        ii++;
       }
-      if (!evaluate) continue;
-      const loss = this.net.loss.forward(this.net.forward(XTest, true), yTest);
-      if (loss < this.bestLoss) {
-        log(`Validation loss after ${e + 1} epochs is ${loss.toFixed(3)}`);
-        this.bestLoss = loss;
-        result.validationLosses.push({ epoch: e + 1, loss });
-      } else {
-        log(`Loss increased after epoch ${e + 1}, final loss was ${this.bestLoss.toFixed(3)}, using the model from epoch ${e + 1 - evalEvery}`);
-        this.net = snapshot!;
-        this.optim.net = this.net;
-        result.stoppedEarly = true;
-        break;
+      onEpoch?.(e + 1);
+      if (evaluate) {
+        const loss = this.net.loss.forward(this.net.forward(XTest, true), yTest);
+        if (!earlyStopping || loss < this.bestLoss) {
+          log(`Validation loss after ${e + 1} epochs is ${loss.toFixed(3)}`);
+          if (loss < this.bestLoss) this.bestLoss = loss;
+          result.validationLosses.push({ epoch: e + 1, loss });
+        } else {
+          log(`Loss increased after epoch ${e + 1}, final loss was ${this.bestLoss.toFixed(3)}, using the model from epoch ${e + 1 - evalEvery}`);
+          this.net = snapshot!;
+          this.optim.net = this.net;
+          result.stoppedEarly = true;
+          break;
+        }
       }
+      // Decay only when finalLr is truthy, after the epoch, and never after an early stop.
+      if (this.optim.finalLr) this.optim.decayLr();
     }
     return result;
+  }
+
+  /** conv_testing: the batch's loss re-evaluated in inference mode after the step, and the test accuracy. */
+  private convTest(ii: number, xb: Tensor, yb: Tensor, XTest: Tensor, yTest: Tensor, result: FitResult, log: (line: string) => void): void {
+    if (ii % 10 === 0) {
+      const loss = this.net.loss.forward(this.net.forward(xb, true), yb);
+      log(`batch ${ii} loss ${loss}`);
+      result.batchLosses.push({ batch: ii, loss });
+    }
+    if (ii % 100 === 0 && ii > 0) {
+      const accuracy = accuracyPercent(this.net.forward(XTest, true), yTest);
+      log(`Validation accuracy after ${ii} batches is ${accuracy.toFixed(2)}%`);
+      result.batchAccuracies.push({ batch: ii, accuracy });
+    }
   }
 }
 
