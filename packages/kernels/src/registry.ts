@@ -3,6 +3,7 @@
 // available backend in autoOrder and says once, on stderr, why it passed over the others.
 import type { Availability, Backend, BackendName, KernelName, Kernels } from './backend.ts';
 import { kernelNames } from './backend.ts';
+import { envVar, notice } from './environment.ts';
 import { BackendError } from './errors.ts';
 
 export const autoOrder: readonly BackendName[] = ['cuda', 'native', 'wasm-mt', 'wasm', 'js'];
@@ -45,9 +46,9 @@ export function availability(name: BackendName): Availability {
 }
 
 function sayOnce(line: string): void {
-  if (said.has(line) || process.env.GROUNDUP_QUIET === '1') return;
+  if (said.has(line) || envVar('GROUNDUP_QUIET') === '1') return;
   said.add(line);
-  process.stderr.write(`groundup: ${line}\n`);
+  notice(`groundup: ${line}`);
 }
 
 function parseName(v: string, where: string): BackendName | 'auto' {
@@ -80,7 +81,7 @@ function resolve(want: BackendName | 'auto'): Backend {
 /** The backend that kernels dispatch to. */
 export function getBackend(): Backend {
   if (active) return active;
-  if (requested === null) requested = parseName(process.env.GROUNDUP_BACKEND ?? 'auto', 'GROUNDUP_BACKEND');
+  if (requested === null) requested = parseName(envVar('GROUNDUP_BACKEND') ?? 'auto', 'GROUNDUP_BACKEND');
   active = resolve(requested);
   return active;
 }
