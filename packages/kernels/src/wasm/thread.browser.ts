@@ -9,11 +9,12 @@ interface WebWorker {
   onerror: ((e: { message?: string }) => void) | null;
 }
 interface BrowserGlobals {
-  Worker: new (url: URL, opts: { type: 'module'; name?: string }) => WebWorker;
   navigator?: { hardwareConcurrency?: number };
   document?: unknown;
 }
 const g = globalThis as unknown as BrowserGlobals;
+// the browser's Worker (the project compiles without the DOM lib, which declares it)
+declare const Worker: new (url: URL, opts: { type: 'module'; name?: string }) => WebWorker;
 
 /** Logical CPUs the browser reports (it may round or cap them). */
 export const cpuCount = (): number => g.navigator?.hardwareConcurrency ?? 1;
@@ -23,8 +24,8 @@ export const cpuCount = (): number => g.navigator?.hardwareConcurrency ?? 1;
  * calling thread takes every chunk itself, so nothing waits for it.
  */
 export function startWorker(data: WorkerData, onError: (e: Error) => void): object {
-  // the literal `new Worker(new URL(...), { type: 'module' })` lets bundlers (Vite) emit the worker
-  const w = new g.Worker(new URL('./worker.browser.mjs', import.meta.url), { type: 'module', name: `groundup wasm-mt ${data.tid}` });
+  // the literal `new Worker(new URL(...), { type: 'module' })` lets bundlers (Vite) bundle the worker
+  const w = new Worker(new URL('./worker.browser.mjs', import.meta.url), { type: 'module', name: `groundup wasm-mt ${data.tid}` });
   w.onerror = (e) => onError(new Error(e.message ?? 'worker failed to start'));
   w.postMessage(data);
   return w;
