@@ -3,24 +3,30 @@
 // fails, it says why, writes the reason to addon/build/reason.txt (which `pnpm backends`
 // shows) and exits 0. CUDA kernels are compiled when nvcc is found; if that build fails, the
 // CPU-only addon is built instead. GROUNDUP_CUDA=off skips CUDA.
+// The outcome goes to addon/build/status.json (scripts/build-status.mjs): 'skipped' when a tool
+// is missing, 'failed' when the tools were there and the build broke (CUDA included), which
+// makes `pnpm test` fail naming the error.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildDirOf, writeStatus } from './build-status.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const addonDir = join(root, 'addon');
-const buildDir = join(addonDir, 'build');
+const buildDir = buildDirOf('addon'); // addon/build unless GROUNDUP_ADDON_BUILD_DIR says otherwise
 const reasonFile = join(buildDir, 'reason.txt');
 const logFile = join(buildDir, 'build.log');
 const say = (line) => console.log(`build-addon: ${line}`);
 
-function giveUp(reason) {
+/** Ends the build without an addon: 'skipped' when a tool is missing, 'failed' when the build broke. */
+function giveUp(reason, outcome = 'skipped') {
   mkdirSync(buildDir, { recursive: true });
   writeFileSync(reasonFile, reason + '\n');
-  say(`skipped: ${reason}. The native backend stays unavailable; the install continues.`);
+  writeStatus('addon', outcome, reason);
+  say(`${outcome}: ${reason}. The native backend stays unavailable; the install continues${outcome === 'failed' ? ', but `pnpm test` fails until the build does' : ''}.`);
   process.exit(0);
 }
 
@@ -62,7 +68,7 @@ function cachedWithCuda() {
 function build(cmakeJs, withCuda) {
   // `build` only configures a fresh directory; a changed WITH_CUDA needs `rebuild` (clean + configure).
   const command = cachedWithCuda() === withCuda ? 'build' : 'rebuild';
-  const args = [cmakeJs, command, '-d', addonDir, '-p', String(availableParallelism()), `--CDWITH_CUDA=${withCuda ? 'ON' : 'OFF'}`];
+  const args = [cmakeJs, command, '-d', addonDir, '-O', buildDir, '-p', String(availableParallelism()), `--CDWITH_CUDA=${withCuda ? 'ON' : 'OFF'}`];
   const r = spawnSync(process.execPath, args, { cwd: addonDir, encoding: 'utf8', maxBuffer: 1 << 26 });
   const log = `$ node ${args.map((a) => relative(root, a) || a).join(' ')}\n${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}\n`;
   return { ok: r.status === 0 && !r.error, log };
@@ -70,7 +76,8 @@ function build(cmakeJs, withCuda) {
 
 process.on('uncaughtException', (e) => {
   // Whatever goes wrong here must not fail the install.
-  say(`skipped: ${e.message}. The native backend stays unavailable; the install continues.`);
+  try { writeStatus('addon', 'failed', `build-addon.mjs crashed: ${e.message}`); } catch { /* still exit 0 */ }
+  say(`failed: ${e.message}. The native backend stays unavailable; the install continues.`);
   process.exit(0);
 });
 
@@ -95,14 +102,22 @@ function probe() {
 const wantCuda = (process.env.GROUNDUP_CUDA ?? 'on').toLowerCase() !== 'off';
 let result = build(cmakeJs, wantCuda);
 let log = result.log;
+let cudaError = null;
 if (!result.ok && wantCuda) {
-  say(`the build with CUDA failed (${firstError(result.log)}); retrying CPU-only`);
+  cudaError = firstError(result.log);
+  say(`the build with CUDA failed (${cudaError}); retrying CPU-only`);
   const retry = build(cmakeJs, false);
   log += '\n--- retry without CUDA ---\n' + retry.log;
   result = retry;
 }
 writeFileSync(logFile, log);
-if (!result.ok) giveUp(`build failed: ${firstError(result.log)} (log: addon/build/build.log)`);
+if (!result.ok) giveUp(`build failed: ${firstError(result.log)} (log: addon/build/build.log)`, 'failed');
 const loaded = probe();
-if (!loaded.ok) giveUp(`the built addon does not load: ${loaded.note}`);
+if (!loaded.ok) giveUp(`the built addon does not load: ${loaded.note}`, 'failed');
+if (cudaError) {
+  // The CPU-only addon works, but CUDA kernels that nvcc could not compile are a broken build.
+  writeStatus('addon', 'failed', `the CUDA kernels did not compile: ${cudaError} (log: addon/build/build.log); the CPU-only addon was built instead. Fix the error, or build without CUDA: GROUNDUP_CUDA=off pnpm build:addon`);
+} else {
+  writeStatus('addon', 'built', loaded.note);
+}
 say(`built addon/build/Release/groundup_addon.node ${loaded.note} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

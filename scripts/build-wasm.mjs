@@ -3,12 +3,14 @@
 //   groundup-relaxed.wasm  Wasm SIMD + relaxed SIMD (f32x4.relaxed_madd, fused where the CPU has FMA)
 // Both import one shared memory, so wasm-mt's workers can run the same module over it.
 // This step never fails an install: without asc, or when asc fails, it says why and exits 0,
-// and groundup falls back to another backend (`pnpm backends` shows the reason).
+// and groundup falls back to another backend (`pnpm backends` shows the reason). The outcome
+// goes to wasm/build/status.json (scripts/build-status.mjs); an asc failure makes `pnpm test` fail.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeStatus } from './build-status.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wasmDir = join(root, 'wasm');
@@ -26,6 +28,7 @@ function findAsc() {
 
 const asc = findAsc();
 if (!asc) {
+  writeStatus('wasm', 'skipped', 'assemblyscript is not installed (run `pnpm install`)');
   say('skipped: assemblyscript is not installed (run `pnpm install`); the wasm backends stay unavailable.');
   process.exit(0);
 }
@@ -43,6 +46,7 @@ const variants = [
 
 mkdirSync(join(wasmDir, 'build'), { recursive: true });
 let failed = 0;
+const errors = [];
 for (const v of variants) {
   const out = join(wasmDir, 'build', v.file), tmp = `${out}.tmp`;
   const t0 = Date.now();
@@ -55,8 +59,21 @@ for (const v of variants) {
     rmSync(tmp, { force: true });
     rmSync(out, { force: true });
     failed++;
-    say(`asc failed for ${v.file} (exit ${r.status ?? r.signal}):\n${(r.stderr || r.stdout || String(r.error ?? '')).trim()}`);
+    const output = (r.stderr || r.stdout || String(r.error ?? '')).trim();
+    say(`asc failed for ${v.file} (exit ${r.status ?? r.signal}):\n${output}`);
+    errors.push(`${v.file}: ${firstError(output)}`);
   }
 }
 if (failed) say('the wasm backends fall back to another backend until `pnpm build:wasm` succeeds.');
+writeStatus('wasm', failed ? 'failed' : 'built', failed ? `asc failed: ${errors.join('; ')}` : variants.map((v) => v.file).join(', '));
 process.exit(0);
+
+/** The first error asc reported, with the file and line that follow it. */
+function firstError(output) {
+  // Drop ANSI colours; asc prints "ERROR TS1005: ';' expected." then "   :" and "in assembly/x.ts(3,5)".
+  const lines = output.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const i = lines.findIndex((l) => /ERROR|error/.test(l));
+  if (i < 0) return (lines.at(-1) ?? 'no output').slice(0, 200);
+  const where = lines.slice(i + 1, i + 6).find((l) => /^in |\.ts\(\d+/.test(l));
+  return `${lines[i]}${where ? ` ${where.replace(/^[^a-z]*in /, 'in ')}` : ''}`.slice(0, 300);
+}

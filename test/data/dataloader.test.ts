@@ -148,3 +148,43 @@ s('errors: bad batch size, a bare tensor as dataset', () => {
 });
 
 s.run();
+
+const sh = suite('data DataLoader: the shuffle itself');
+
+sh("the Generator path is numpy's Fisher–Yates: a pinned permutation equals numpy's for the same seed", () => {
+  // /usr/bin/python3 -c "import numpy as np; print(np.random.RandomState(42).permutation(20))"
+  assert.equal(randomPermutation(20, new Generator(42)), [0, 17, 15, 1, 8, 5, 11, 3, 18, 16, 13, 2, 9, 19, 4, 12, 7, 10, 14, 6]);
+  assert.equal(randomPermutation(10, new Generator(0)), [2, 8, 4, 9, 1, 6, 7, 3, 0, 5]);
+  const dl = new DataLoader(range(10), { batchSize: 5, shuffle: true, generator: new Generator(0) });
+  assert.equal([...dl].map(ints), [[2, 8, 4, 9, 1], [6, 7, 3, 0, 5]]);
+});
+
+sh('every permutation of 4 items is equally likely (chi-square over 24,000 draws)', () => {
+  const g = new Generator(2024), draws = 24_000, counts = new Map<string, number>();
+  const place = Array.from({ length: 4 }, () => new Array<number>(4).fill(0));
+  for (let i = 0; i < draws; i++) {
+    const p = randomPermutation(4, g);
+    counts.set(p.join(''), (counts.get(p.join('')) ?? 0) + 1);
+    p.forEach((v, pos) => place[v]![pos]!++);
+  }
+  assert.is(counts.size, 24, `all 24 permutations occur (got ${counts.size})`);
+  const expected = draws / 24;
+  const chi2 = [...counts.values()].reduce((a, c) => a + (c - expected) ** 2 / expected, 0);
+  assert.ok(chi2 < 49.73, `chi-square ${chi2.toFixed(1)} with 23 degrees of freedom exceeds the 0.1% critical value 49.73`);
+  for (const row of place) for (const c of row) assert.ok(Math.abs(c - draws / 4) < 5 * Math.sqrt(draws * (1 / 4) * (3 / 4)), `item/position count ${c} vs ${draws / 4}`);
+});
+
+sh('an empty dataset: shuffling raises as PyTorch does; in order it gives no batches', () => {
+  throwsNamed(() => new DataLoader([], { shuffle: true }), DataError, 'shuffle: true needs a non-empty dataset', '0 items');
+  throwsNamed(() => new DataLoader(new TensorDataset(randn(0, 3), arange(0)), { batchSize: 4, shuffle: true }), DataError, 'num_samples=0');
+  throwsNamed(() => DataLoaders.fromDatasets([], range(3)), DataError, 'non-empty dataset');
+  assert.equal([...new DataLoader([], { batchSize: 4 })], []);
+  const growing: number[] = [];
+  const lazy = { get length() { return growing.length; }, getItem: (i: number) => growing[i]! };
+  growing.push(1);
+  const dl = new DataLoader(lazy, { shuffle: true });
+  growing.pop();
+  throwsNamed(() => [...dl], DataError, 'non-empty dataset');
+});
+
+sh.run();

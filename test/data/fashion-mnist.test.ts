@@ -3,6 +3,7 @@
 import { DataError } from '@groundup/kernels';
 import { FASHION_MNIST_CLASSES, FASHION_MNIST_INSTALL, fashionMnist, fashionMnistAvailable } from '@groundup/data';
 import { suite } from 'uvu';
+import { skip } from '../helpers/skip.ts';
 import * as assert from 'uvu/assert';
 import { throwsNamed } from '../helpers/assert.ts';
 
@@ -19,7 +20,7 @@ s('without the files: DataError with the exact line `apt-get install -y dataset-
 });
 
 if (!av.ok) {
-  s.skip(`fashion-mnist data tests skipped: ${av.reason.replace(/\n/g, ' ')}`, () => {});
+  skip(s, 'data fashion-mnist', `fashion-mnist data absent: ${av.reason}`);
 } else {
   s('test split: 10,000 images [N,1,28,28] float32 in 0..1, labels 0..9 with 1,000 each; first label 9 (Ankle boot)', () => {
     const { images, labels, classes } = fashionMnist({ split: 'test' });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { DataError } from '@groundup/kernels';
 import { SKLEARN_INSTALL, boston, diabetes, digits, iris, sklearnDataAvailable, type SklearnDatasetName } from '@groundup/data';
 import { suite } from 'uvu';
+import { skip } from '../helpers/skip.ts';
 import * as assert from 'uvu/assert';
 import { throwsNamed } from '../helpers/assert.ts';
 
@@ -42,7 +43,7 @@ s('a corrupt or truncated CSV names the file line', () => {
 function whenAvailable(name: SklearnDatasetName, title: string, body: () => void): void {
   const av = sklearnDataAvailable(name);
   if (av.ok) s(title, body);
-  else s.skip(`${title} — skipped: ${av.reason.replace(/\n/g, ' ')}`, () => {});
+  else skip(s, 'data sklearn datasets', `${title}: ${av.reason}`);
 }
 
 whenAvailable('boston', 'boston: 506×13 float64 + MEDV, names from the header line', () => {

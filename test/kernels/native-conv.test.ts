@@ -4,6 +4,7 @@
 // (small maps in chunks, large maps image by image).
 import { conv2dGeometry, findBackend, type Conv2dGeometry } from '@groundup/kernels';
 import { suite } from 'uvu';
+import { skip } from '../helpers/skip.ts';
 import * as assert from 'uvu/assert';
 import { nativeAddon } from '../../packages/kernels/src/native/addon.ts';
 import { referenceConv2d, worstError } from '../helpers/reference.ts';
@@ -61,7 +62,7 @@ function runCase(g: Conv2dGeometry, label: string): void {
 }
 
 if (!av.ok) {
-  test.skip(`native unavailable: ${av.reason}`, () => {});
+  skip(test, 'native conv2d', `native unavailable: ${av.reason}`);
 } else {
   for (const [input, weight, opts] of cases) {
     const label = `input [${input}] weight [${weight}] ${JSON.stringify(opts)}`;

@@ -4,6 +4,7 @@
 // that must match one thread bit for bit (threads own disjoint blocks of C).
 import { findBackend, type FloatArray, type GemmArgs } from '@groundup/kernels';
 import { suite } from 'uvu';
+import { skip } from '../helpers/skip.ts';
 import * as assert from 'uvu/assert';
 import { nativeAddon } from '../../packages/kernels/src/native/addon.ts';
 import { referenceGemm, worstError } from '../helpers/reference.ts';
@@ -57,7 +58,7 @@ const sizes: [number, number, number][] = [
 ];
 
 if (!av.ok) {
-  test.skip(`native unavailable: ${av.reason}`, () => {});
+  skip(test, 'native gemm', `native unavailable: ${av.reason}`);
 } else {
   const g32 = native!.kernels.gemm!, g64 = native!.kernels.gemmF64!;
   for (const [m, n, k] of sizes)

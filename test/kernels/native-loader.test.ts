@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { availability, findBackend, type Availability } from '@groundup/kernels';
 import { suite } from 'uvu';
+import { skip } from '../helpers/skip.ts';
 import * as assert from 'uvu/assert';
 import { referenceGemm, worstError } from '../helpers/reference.ts';
 
@@ -56,7 +57,7 @@ test('not built: both backends unavailable, with the build reason and the fix; a
 });
 
 if (!nativeAv.ok) {
-  test.skip(`native unavailable: ${nativeAv.reason}`, () => {});
+  skip(test, 'native loader', `native unavailable: ${nativeAv.reason}`);
 } else {
   test('GROUNDUP_THREADS sizes the pool', () => {
     for (const n of ['1', '3']) {
@@ -86,7 +87,7 @@ if (!nativeAv.ok) {
 
 const cudaAv = availability('cuda');
 if (!cudaAv.ok) {
-  test.skip(`cuda GEMM on a device: skipped (${cudaAv.reason})`, () => {});
+  skip(test, 'native loader', `cuda GEMM on a device: cuda unavailable: ${cudaAv.reason}`);
 } else {
   test('cuda GEMM on a device matches the reference', () => {
     const m = 37, n = 70, k = 19;

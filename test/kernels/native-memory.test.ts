@@ -3,6 +3,7 @@
 // resident set flat.
 import { conv2dGeometry, findBackend, type GemmArgs } from '@groundup/kernels';
 import { suite } from 'uvu';
+import { skip } from '../helpers/skip.ts';
 import * as assert from 'uvu/assert';
 
 const test = suite('native memory');
@@ -10,7 +11,7 @@ const native = findBackend('native');
 const av = native ? native.available() : { ok: false as const, reason: 'not registered' };
 
 if (!av.ok) {
-  test.skip(`native unavailable: ${av.reason}`, () => {});
+  skip(test, 'native memory', `native unavailable: ${av.reason}`);
 } else {
   test('RSS stays flat over 2,000 mixed calls', () => {
     const k = native!.kernels;

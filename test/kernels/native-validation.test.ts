@@ -2,6 +2,7 @@
 // throws a named JS error (ShapeError, DTypeError) and never reads or writes out of bounds.
 import { BackendError, conv2dGeometry, DTypeError, findBackend, ShapeError, type GemmArgs } from '@groundup/kernels';
 import { suite } from 'uvu';
+import { skip } from '../helpers/skip.ts';
 import * as assert from 'uvu/assert';
 import { nativeAddon } from '../../packages/kernels/src/native/addon.ts';
 import { throwsNamed } from '../helpers/assert.ts';
@@ -18,7 +19,7 @@ const gemmArgs = (over: Partial<GemmArgs<Float32Array>> = {}): GemmArgs<Float32A
 });
 
 if (!av.ok) {
-  test.skip(`native unavailable: ${av.reason}`, () => {});
+  skip(test, 'native validation', `native unavailable: ${av.reason}`);
 } else {
   const k = native!.kernels;
   const gemm = k.gemm!;

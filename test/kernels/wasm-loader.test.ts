@@ -30,7 +30,7 @@ test('missing files: not available, with the reason and the command that fixes i
 });
 
 test('missing files: `pnpm backends` says why, and `auto` falls back (in fresh processes)', () => {
-  const env = { ...process.env, GROUNDUP_WASM_DIR: join(tmpdir(), 'groundup-no-such-dir'), GROUNDUP_QUIET: '0', GROUNDUP_BACKEND: 'auto' };
+  const env = { ...process.env, GROUNDUP_WASM_DIR: join(tmpdir(), 'groundup-no-such-dir'), GROUNDUP_QUIET: '0', GROUNDUP_VERBOSE: '1', GROUNDUP_BACKEND: 'auto' };
   const code = `const k = await import('@groundup/kernels');
     console.log(JSON.stringify({ wasm: k.availability('wasm'), mt: k.availability('wasm-mt'), auto: k.getBackend().name }));`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, encoding: 'utf8', env });
@@ -40,7 +40,7 @@ test('missing files: `pnpm backends` says why, and `auto` falls back (in fresh p
   assert.is(out.mt.ok, false);
   assert.match(out.wasm.reason ?? '', 'pnpm build:wasm');
   assert.ok(!['wasm', 'wasm-mt'].includes(out.auto), `auto chose ${out.auto}`);
-  // auto says why it passed over wasm only when it had to (a built native addon comes first)
+  // with GROUNDUP_VERBOSE=1, auto says why it passed over wasm when it had to (a built native addon comes first)
   if (out.auto === 'js') assert.match(r.stderr, /wasm.*pnpm build:wasm/);
   const table = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'backends.ts')], { cwd: root, encoding: 'utf8', env });
   assert.is(table.status, 0, table.stderr);

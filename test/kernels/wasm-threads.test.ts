@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GemmArgs } from '@groundup/kernels';
 import { suite } from 'uvu';
+import { skip } from '../helpers/skip.ts';
 import * as assert from 'uvu/assert';
 import { createWasmBackend } from '../../packages/kernels/src/wasm/backend.ts';
 import { loadModule } from '../../packages/kernels/src/wasm/module.ts';
@@ -18,7 +19,7 @@ function ones(m: number, n: number, k: number): GemmArgs {
     b: new Float32Array(k * n).fill(1), bOffset: 0, ldb: n, strideB: 0, c: new Float32Array(m * n), cOffset: 0, ldc: n, strideC: 0, batch: 1 };
 }
 
-if (!built.ok) test.skip(`wasm-mt unavailable: ${built.reason}`, () => {});
+if (!built.ok) skip(test, 'wasm-mt workers', `wasm-mt unavailable: ${built.reason}`);
 else {
   const loaded = built.loaded;
 

@@ -149,13 +149,18 @@ modes('train() and eval() reach every descendant', () => {
   assert.equal(m.modules().map((x) => x.training), [true, true, false, false, false]);
 });
 
-modes('zeroGrad sets grads to null (or zeros); requiresGrad_ freezes', () => {
+modes('zeroGrad zeroes grads in place by default (PyTorch 1.13), or sets them to null; requiresGrad_ freezes', () => {
   const m = new Linear(3, 2);
   m.call(randn(4, 3)).sum().backward();
   assert.ok(m.weight.grad && m.bias!.grad);
-  m.zeroGrad(false);
-  assert.is(m.weight.grad!.abs().sum().item(), 0);
+  const g = m.weight.grad!;
   m.zeroGrad();
+  assert.is(m.weight.grad, g, 'the same tensor, zeroed');
+  assert.is(m.weight.grad!.abs().sum().item(), 0);
+  m.zeroGrad(true);
+  assert.is(m.weight.grad, null);
+  m.call(randn(4, 3)).sum().backward();
+  m.zeroGrad({ setToNone: true });
   assert.is(m.weight.grad, null);
   m.requiresGrad_(false);
   assert.ok(m.parameters().every((p) => !p.requiresGrad));

@@ -31,7 +31,7 @@ rt('every dtype, scalars, empty and non-contiguous tensors, metadata', () => {
   const headerLen = Number(new DataView(bytes.buffer).getBigUint64(0, true));
   assert.is(headerLen % 8, 0, 'the header is padded to 8 bytes');
   const back = deserializeSafetensors(bytes);
-  assert.equal(back.metadata, { format: 'pt', note: 'hi' });
+  assert.equal({ ...back.metadata }, { format: 'pt', note: 'hi' });
   assert.equal(Object.keys(back.tensors).sort(), Object.keys(t).sort());
   for (const [k, v] of Object.entries(t)) {
     const w = back.tensors[k]!;
@@ -117,6 +117,51 @@ function refuses(bytes: Uint8Array, ...patterns: string[]): void {
   assert.is(made, 0, 'no tensor was allocated');
 }
 
+const proto = suite('nn: safetensors names that are Object-prototype keys');
+const protoNames = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+proto('tensors named __proto__, constructor, toString... round-trip through bytes and files', () => {
+  const src = Object.fromEntries(protoNames.map((k, i) => [k, tensor([i, i + 0.5])]));
+  const bytes = serializeSafetensors(src, Object.fromEntries([['__proto__', 'meta'], ['note', 'x']]));
+  const headerLen = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen))) as Record<string, unknown>;
+  assert.equal(Object.keys(header).filter((k) => k !== '__metadata__').sort(), [...protoNames].sort(), 'every name is in the header');
+  for (const back of [deserializeSafetensors(bytes), loadSafetensors((writeFileSync(join(dir, 'proto.safetensors'), bytes), join(dir, 'proto.safetensors')))]) {
+    assert.equal(Object.keys(back.tensors).sort(), [...protoNames].sort());
+    assert.is(Object.getPrototypeOf(back.tensors), null, 'a null-prototype map: no key can replace its prototype');
+    protoNames.forEach((k, i) => assert.equal(back.tensors[k]!.toFlatArray(), [i, i + 0.5], k));
+    assert.is(back.metadata?.['__proto__'], 'meta');
+    assert.is(back.metadata?.['note'], 'x');
+  }
+  save(src, join(dir, 'proto2.safetensors'));
+  assert.equal(Object.keys(load(join(dir, 'proto2.safetensors'))).sort(), [...protoNames].sort());
+});
+proto('a strict loadInto reports __proto__ and constructor as unexpected keys', () => {
+  const net = new FixtureNet();
+  for (const extra of ['__proto__', 'constructor', 'toString']) {
+    const sd = { ...net.stateDict() };
+    Object.defineProperty(sd, extra, { value: tensor([1]), enumerable: true, configurable: true, writable: true });
+    throwsNamed(() => net.loadStateDict(sd), SerializationError, 'unexpected key(s)', `'${extra}'`);
+    const path = join(dir, `extra-${extra}.safetensors`);
+    save(sd, path);
+    throwsNamed(() => loadInto(net, path), SerializationError, 'unexpected key(s)', `'${extra}'`);
+    assert.equal(loadInto(net, path, { strict: false }).unexpectedKeys, [extra]);
+  }
+  assert.is(Object.getPrototypeOf(net.stateDict()), null);
+});
+proto.run();
+
+const misuse = suite('nn: save/load called the wrong way round');
+misuse('load(model, path) says to use loadInto(model, path); save(path, model) names the order', () => {
+  const net = new FixtureNet();
+  const path = join(dir, 'm.safetensors');
+  save(net, path);
+  const e = throwsNamed(() => (load as unknown as (m: unknown, p: string) => unknown)(net, path), SerializationError, 'use loadInto(model, ', path);
+  assert.not.match(e.message, 'Sequential(', 'the message does not print the model as a path');
+  throwsNamed(() => (save as unknown as (p: string, m: unknown) => unknown)(path, net), SerializationError, 'save: the arguments are (model or state dict, path)');
+  throwsNamed(() => (load as unknown as (p: unknown) => unknown)(42), SerializationError, 'load: expected a file path (a string), got number');
+});
+misuse.run();
+
 const bad = suite('nn: corrupt safetensors files throw SerializationError before allocating');
 const good = { a: entry('F32', [2], 0, 8), b: entry('I32', [1], 8, 12) };
 bad('a valid file for reference', () => {
@@ -143,6 +188,15 @@ bad('a gap between tensors, and trailing bytes', () => {
 });
 bad('unknown dtype', () => refuses(file({ a: entry('F16', [2], 0, 4) }, 4), "'a'", 'unknown dtype "F16"', 'F32, F64, I32, I64, BOOL'));
 bad('shape × item size differs from the byte length', () => refuses(file({ a: entry('F32', [3], 0, 8) }, 8), "'a'", '3 × 4 = 12 bytes', 'hold 8'));
+bad('a byte range larger than the shape needs is refused (not a raw RangeError)', () => {
+  refuses(file({ a: entry('F32', [1], 0, 8) }, 8), "'a'", 'shape [1] of F32 needs 1 × 4 = 4 bytes but data_offsets [0, 8] hold 8');
+  refuses(file({ a: entry('I64', [1], 0, 16) }, 16), "'a'", 'needs 1 × 8 = 8 bytes', 'hold 16');
+  refuses(file({ a: entry('BOOL', [], 0, 2) }, 2), "'a'", 'needs 1 × 1 = 1 bytes', 'hold 2');
+});
+bad('dtype names that are Object-prototype keys are unknown dtypes', () => {
+  for (const d of ['toString', 'constructor', '__proto__', 'hasOwnProperty'])
+    refuses(file({ a: entry(d, [1], 0, 4) }, 4), "'a'", `unknown dtype "${d}"`, 'F32, F64, I32, I64, BOOL');
+});
 bad('malformed shape, offsets and metadata; every bad entry is listed', () => {
   refuses(file({ a: entry('F32', [-1], 0, 4), b: { dtype: 'F32', shape: [1], data_offsets: [4] }, __metadata__: { n: 1 } }, 4),
     "'a': shape must be", "'b': data_offsets must be", '__metadata__ must be an object of string values');

@@ -1,6 +1,7 @@
 // The ch16 Optimizer: groups and hyperparameters, state, zeroGrad, composition of steppers
 // (fastai's momentum and RMSProp as the book prints them), validation errors.
-import { tensor, arange, type Tensor } from '@groundup/tensor';
+import { tensor, arange, randn, type Tensor } from '@groundup/tensor';
+import { Linear } from '@groundup/nn';
 import {
   Adam, AdamW, Optimizer, OptimizerError, RMSProp, SGD, averageGrad, averageSqrGrad, momentumStep, rmsPropStep, sgdStep,
   weightDecay,
@@ -134,6 +135,24 @@ s('zeroGrad: detaches and zeroes in place by default; setToNone clears', () => {
   assert.equal(vals(a.grad!), [3, 3], 'accumulates from zero');
   opt.zeroGrad({ setToNone: true });
   assert.is(a.grad, null);
+});
+
+s('Module.zeroGrad and Optimizer.zeroGrad agree: same forms, default zeroes in place (PyTorch 1.13 set_to_none=False)', () => {
+  const model = new Linear(3, 2);
+  const opt = new SGD(model.parameters(), { lr: 0.1 });
+  const clear = [(a?: boolean | { setToNone?: boolean }) => model.zeroGrad(a), (a?: boolean | { setToNone?: boolean }) => opt.zeroGrad(a)];
+  for (const zero of clear) {
+    for (const [arg, toNone] of [[undefined, false], [false, false], [{}, false], [{ setToNone: false }, false], [true, true], [{ setToNone: true }, true]] as const) {
+      model.call(randn(4, 3)).sum().backward();
+      const g = model.weight.grad!;
+      zero(arg);
+      if (toNone) assert.is(model.weight.grad, null, `${JSON.stringify(arg)} sets to null`);
+      else {
+        assert.is(model.weight.grad, g, `${JSON.stringify(arg)} keeps the tensor`);
+        assert.equal(vals(g), [0, 0, 0, 0, 0, 0]);
+      }
+    }
+  }
 });
 
 s('step(closure) evaluates the loss with grad on and returns it', () => {

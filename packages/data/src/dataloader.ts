@@ -50,6 +50,13 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
     this.dropLast = dropLast;
     this.generator = generator;
     this.collate = collate;
+    this.checkShuffleable();
+  }
+
+  /** As PyTorch's RandomSampler: shuffling an empty dataset is an error, not an epoch without batches (whose mean loss is NaN). */
+  private checkShuffleable(): void {
+    if (this.shuffle && this.dataset.length === 0)
+      throw new DataError('DataLoader: shuffle: true needs a non-empty dataset, but it has 0 items (PyTorch: "num_samples should be a positive integer value, but got num_samples=0"); check how the dataset was built or split');
   }
 
   /** The number of batches per epoch. */
@@ -61,6 +68,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   /** The item order of one epoch (a new permutation on each call when shuffling). */
   epochIndices(): number[] {
     const n = this.dataset.length;
+    this.checkShuffleable();
     return this.shuffle ? randomPermutation(n, this.generator ?? defaultGenerator) : Array.from({ length: n }, (_, i) => i);
   }
 

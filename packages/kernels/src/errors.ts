@@ -24,3 +24,5 @@ export class BackendError extends GroundupError {}
 export class DataError extends GroundupError {}
 /** A weights file that is corrupt or does not match the model. */
 export class SerializationError extends GroundupError {}
+/** A device that does not exist here, or tensors on different devices. */
+export class DeviceError extends GroundupError {}

@@ -1,6 +1,9 @@
 // The (backend, kernel) registry and backend selection.
 // GROUNDUP_BACKEND=auto|js|wasm|wasm-mt|native|cuda or setBackend(); auto takes the first
-// available backend in autoOrder and says once, on stderr, why it passed over the others.
+// available backend in autoOrder. Why it passed over the others (e.g. "cuda: no CUDA device") is
+// kept for `pnpm backends` (selectionNote()) and written to stderr only with GROUNDUP_VERBOSE=1,
+// so that it never interrupts a lesson's output. A backend named explicitly that is unavailable
+// throws a BackendError with its reason.
 import type { Availability, Backend, BackendName, KernelName, Kernels } from './backend.ts';
 import { kernelNames } from './backend.ts';
 import { envVar, notice } from './environment.ts';
@@ -12,6 +15,7 @@ const loaded = new Map<BackendName, Backend>();
 let active: Backend | null = null;
 let requested: BackendName | 'auto' | null = null;
 const said = new Set<string>();
+let note: string | null = null;
 
 /** Registers a backend by a lazy factory, so that nothing loads until it is asked for. */
 export function registerBackend(name: BackendName, factory: () => Backend): void {
@@ -45,8 +49,14 @@ export function availability(name: BackendName): Availability {
   return b ? b.available() : { ok: false, reason: 'not registered' };
 }
 
+/** Why the last auto selection passed over faster backends, or null when it took the first one. */
+export function selectionNote(): string | null {
+  return note;
+}
+
 function sayOnce(line: string): void {
-  if (said.has(line) || envVar('GROUNDUP_QUIET') === '1') return;
+  note = line;
+  if (said.has(line) || envVar('GROUNDUP_VERBOSE') !== '1' || envVar('GROUNDUP_QUIET') === '1') return;
   said.add(line);
   notice(`groundup: ${line}`);
 }
@@ -71,6 +81,7 @@ function resolve(want: BackendName | 'auto'): Backend {
     const av = b.available();
     if (av.ok) {
       if (skipped.size) sayOnce(`using ${name}; ${[...skipped].map(([r, ns]) => `${ns.join(' and ')}: ${r}`).join('; ')}`);
+      else note = null;
       return b;
     }
     skipped.set(av.reason, [...(skipped.get(av.reason) ?? []), name]);

@@ -9,8 +9,8 @@
 //
 // PyTorch calls a module as model(x). A TS object cannot be called, so model.call(x) runs the
 // hooks around forward(x) (use it in training code), while model.forward(x) runs forward alone.
-import { IndexError, SerializationError } from '@groundup/kernels';
-import { isGradEnabled, noGrad, Tensor, type DType } from '@groundup/tensor';
+import { DTypeError, IndexError, SerializationError } from '@groundup/kernels';
+import { checkDevice, isDeviceName, isGradEnabled, noGrad, resolveDType, Tensor, type Device, type DType, type DTypeName } from '@groundup/tensor';
 import { BackwardHookCall, RemovableHandle, type Grads } from './hooks.ts';
 import { Parameter } from './parameter.ts';
 import { loadStateDictInto, torchKey, type LoadResult, type LoadStateDictOptions, type StateDict } from './state-dict.ts';
@@ -191,11 +191,18 @@ export class Module<In extends unknown[] = Tensor[], Out = Tensor> {
     return this;
   }
 
-  /** Clears the gradients: to null (PyTorch 2's default), or to zeros with setToNone = false. */
-  zeroGrad(setToNone = true): void {
+  /**
+   * Clears the gradients, as PyTorch 1.13's model.zero_grad(set_to_none=False): each grad is
+   * detached and zeroed in place. zeroGrad(true) or zeroGrad({ setToNone: true }) sets them to
+   * null instead (PyTorch 2's default). Optimizer.zeroGrad takes the same arguments and default.
+   */
+  zeroGrad(opts: boolean | { setToNone?: boolean } = false): void {
+    const setToNone = typeof opts === 'boolean' ? opts : opts.setToNone ?? false;
     for (const p of this.parameters()) {
-      if (setToNone) p.grad = null;
-      else if (p.grad) { const g = p.grad; noGrad(() => g.zero_()); }
+      if (setToNone || !p.grad) { p.grad = null; continue; }
+      const g = p.grad.gradFn || p.grad.requiresGrad ? p.grad.detach() : p.grad;
+      noGrad(() => g.zero_());
+      p.grad = g;
     }
   }
 
@@ -208,9 +215,17 @@ export class Module<In extends unknown[] = Tensor[], Out = Tensor> {
 
   /**
    * Converts floating parameters and buffers to dtype, as model.double() does. The parameters are
-   * replaced by new Parameter objects: call it before creating an optimizer.
+   * replaced by new Parameter objects: call it before creating an optimizer. to('cpu') keeps the
+   * model as it is; to('cuda') throws a DeviceError that says what to do instead.
    */
-  to(dtype: DType): this {
+  to(target: DTypeName | Device): this {
+    if (isDeviceName(target)) {
+      checkDevice(`${this.constructor.name}.to`, target);
+      return this;
+    }
+    const dtype = resolveDType(`${this.constructor.name}.to`, target);
+    if (dtype !== 'float32' && dtype !== 'float64')
+      throw new DTypeError(`${this.constructor.name}.to: a module converts only to a floating-point dtype (float32 or float64), got ${target}, as in PyTorch`);
     for (const m of this.modules()) (m as Module).#castLocal(dtype);
     return this;
   }
@@ -288,7 +303,7 @@ export class Module<In extends unknown[] = Tensor[], Out = Tensor> {
    * 'bn.running_mean'), so state dicts and files interchange with PyTorch models.
    */
   stateDict(): StateDict {
-    const out: StateDict = {};
+    const out: StateDict = Object.create(null) as StateDict; // any key, even '__proto__', is a plain entry
     const from = new Map<string, string>();
     const walk = (m: Module, prefix: string, stack: Set<Module>): void => {
       if (stack.has(m)) return;

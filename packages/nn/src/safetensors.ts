@@ -4,6 +4,8 @@
 // header is checked before any tensor is allocated: the length against the file size, the JSON,
 // each dtype, shape and offset, that shape × item size equals the byte length, and that the
 // tensors tile the data section exactly (no overlap, no gap, no truncation, no trailing bytes).
+// Names are data, never object keys with a prototype: a tensor may be called '__proto__' or
+// 'constructor', so every map here is a null-prototype object.
 import { SerializationError } from '@groundup/kernels';
 import { Tensor, type DType, type TypedArray } from '@groundup/tensor';
 import type { StateDict } from './state-dict.ts';
@@ -11,6 +13,9 @@ import type { StateDict } from './state-dict.ts';
 /** The file dtypes groundup reads; I64 is narrowed to int32 (PyTorch's Long, e.g. num_batches_tracked). */
 export type SafetensorsDType = 'F32' | 'F64' | 'I32' | 'I64' | 'BOOL';
 const ITEM: Record<SafetensorsDType, number> = { F32: 4, F64: 8, I32: 4, I64: 8, BOOL: 1 };
+const isFileDType = (d: unknown): d is SafetensorsDType => typeof d === 'string' && Object.hasOwn(ITEM, d);
+/** An empty object without a prototype, so that any string can be a key. */
+const nullProto = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
 const TO_FILE: Record<DType, SafetensorsDType> = { float32: 'F32', float64: 'F64', int32: 'I32', bool: 'BOOL' };
 /** safetensors' own limit on the header. */
 const MAX_HEADER = 100_000_000;
@@ -63,13 +68,13 @@ export function parseHeader(headerBytes: Uint8Array, dataLength: number, source 
     if (name === '__metadata__') {
       if (v === null || typeof v !== 'object' || Array.isArray(v) || Object.values(v).some((x) => typeof x !== 'string'))
         problems.push('__metadata__ must be an object of string values');
-      else metadata = v as Record<string, string>;
+      else metadata = Object.assign(nullProto<string>(), v as Record<string, string>);
       continue;
     }
     const info = v as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | null;
     if (info === null || typeof info !== 'object') { problems.push(`'${name}': the entry must be an object with dtype, shape and data_offsets`); continue; }
     const { dtype, shape, data_offsets: offs } = info;
-    if (typeof dtype !== 'string' || !(dtype in ITEM)) {
+    if (!isFileDType(dtype)) {
       problems.push(`'${name}': unknown dtype ${JSON.stringify(dtype)}; groundup reads ${Object.keys(ITEM).join(', ')}`);
       continue;
     }
@@ -84,7 +89,7 @@ export function parseHeader(headerBytes: Uint8Array, dataLength: number, source 
       continue;
     }
     const numel = shape.reduce((a: number, b: number) => a * b, 1);
-    const d = dtype as SafetensorsDType;
+    const d = dtype;
     if (numel * ITEM[d] !== end - begin) {
       problems.push(`'${name}': shape [${shape.join(', ')}] of ${d} needs ${numel} × ${ITEM[d]} = ${numel * ITEM[d]} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`);
       continue;
@@ -107,7 +112,7 @@ export function parseHeader(headerBytes: Uint8Array, dataLength: number, source 
 
 /** The tensors of a validated header, read from its data section. */
 export function decodeData(header: SafetensorsHeader, data: Uint8Array, source = 'buffer'): StateDict {
-  const out: StateDict = {};
+  const out = nullProto<Tensor>();
   for (const e of header.entries) {
     const bytes = data.subarray(e.begin, e.end);
     const n = e.shape.reduce((a, b) => a * b, 1);
@@ -147,7 +152,7 @@ export function deserialize(bytes: Uint8Array, source = 'buffer'): SafetensorsCo
 /** Tensors (and string metadata) → the bytes of a safetensors file, tensors in the order given. */
 export function serialize(tensors: StateDict | Map<string, Tensor>, metadata: Record<string, string> | null = null): Uint8Array {
   const list = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors);
-  const header: Record<string, unknown> = {};
+  const header = nullProto<unknown>();
   if (metadata) {
     for (const [k, v] of Object.entries(metadata)) if (typeof v !== 'string') throw new SerializationError(`serialize: metadata value '${k}' must be a string, got ${typeof v}`);
     header.__metadata__ = metadata;

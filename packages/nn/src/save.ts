@@ -38,8 +38,19 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   }
 }
 
+/** A path argument, or a SerializationError that says which call was meant. */
+function checkPath(op: string, path: unknown, other?: unknown): asserts path is string {
+  if (typeof path === 'string') return;
+  if (op === 'load' && path instanceof Module)
+    throw new SerializationError(`load(path) returns a file's tensors by key; to load a file into a model use loadInto(model, ${typeof other === 'string' ? JSON.stringify(other) : 'path'})`);
+  if (op === 'save' && typeof other === 'string')
+    throw new SerializationError(`save: the arguments are (model or state dict, path), as torch.save(obj, path); got (${JSON.stringify(other)}, ${path instanceof Module ? path.constructor.name : typeof path})`);
+  throw new SerializationError(`${op}: expected a file path (a string), got ${path === null ? 'null' : typeof path}`);
+}
+
 /** Saves a model's stateDict() (or a state dict) as a safetensors file. */
 export function save(what: AnyModule | StateDict | Map<string, Tensor>, path: string, opts: SaveOptions = {}): void {
+  checkPath('save', path, what);
   const sd = what instanceof Module ? what.stateDict() : what;
   writeFileAtomic(path, serialize(sd, opts.metadata ?? null));
 }
@@ -56,6 +67,7 @@ function readExactly(fd: number, length: number, position: number): Uint8Array {
 
 /** Reads a safetensors file: its tensors and its __metadata__ (null when absent). */
 export function loadSafetensors(path: string): SafetensorsContents {
+  checkPath('loadSafetensors', path);
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -77,6 +89,7 @@ export function loadSafetensors(path: string): SafetensorsContents {
 
 /** The tensors of a safetensors file, by key. */
 export function load(path: string): StateDict {
+  checkPath('load', path, (arguments as IArguments)[1]);
   return loadSafetensors(path).tensors;
 }
 

@@ -180,11 +180,14 @@ export class Optimizer {
   }
 
   /**
-   * Clears the gradients. By default as fastai's ch16 Optimizer does: each grad is detached and
-   * zeroed in place (the tensor is kept). With { setToNone: true }, grads become null instead
-   * (PyTorch 2's default, and ch4's BasicOptim): step() then skips those parameters entirely.
+   * Clears the gradients, as PyTorch 1.13's optimizer.zero_grad(set_to_none=False) and fastai's
+   * ch16 Optimizer do: each grad is detached and zeroed in place (the tensor is kept). With
+   * zeroGrad(true) or zeroGrad({ setToNone: true }), grads become null instead (PyTorch 2's
+   * default, and ch4's BasicOptim): step() then skips those parameters entirely.
+   * Module.zeroGrad takes the same arguments with the same default.
    */
-  zeroGrad({ setToNone = false }: { setToNone?: boolean } = {}): void {
+  zeroGrad(opts: boolean | { setToNone?: boolean } = false): void {
+    const setToNone = typeof opts === 'boolean' ? opts : opts.setToNone ?? false;
     noGrad(() => {
       for (const [p] of this.allParams(true)) {
         if (setToNone) { p.grad = null; continue; }

@@ -2,13 +2,13 @@
 // JS cannot tell 1. from 1, so numbers become float32 unless a dtype is given (like tfjs);
 // functions whose arguments say "integer" (arange of integers, randint) give int32, as in PyTorch.
 import { DTypeError, ShapeError } from '@groundup/kernels';
-import { allocate, defaultFloat, isFloating, type DType, type TypedArray } from './dtype.ts';
+import { allocate, defaultFloat, isFloating, MAX_ELEMENTS, resolveDType, toInt32, type DType, type DTypeName, type TypedArray } from './dtype.ts';
 import { defaultGenerator, type Generator } from './random/index.ts';
 import { fmt, numelOf } from './shape.ts';
 import { Storage } from './storage.ts';
 import { Tensor, type NestedArray } from './tensor.ts';
 
-export interface CreateOptions { dtype?: DType; generator?: Generator; requiresGrad?: boolean }
+export interface CreateOptions { dtype?: DTypeName; generator?: Generator; requiresGrad?: boolean }
 type ShapeArgs = [readonly number[], CreateOptions?] | number[];
 
 export function parseShapeArgs(op: string, args: ShapeArgs): { shape: number[]; opts: CreateOptions } {
@@ -16,7 +16,25 @@ export function parseShapeArgs(op: string, args: ShapeArgs): { shape: number[]; 
   const shape = Array.isArray(first) ? [...(first as number[])] : (args as number[]).filter((a) => typeof a === 'number');
   const opts = (Array.isArray(first) ? (second as CreateOptions | undefined) : undefined) ?? {};
   for (const d of shape) if (!Number.isInteger(d) || d < 0) throw new ShapeError(`${op}: sizes must be non-negative integers, got ${fmt(shape)}`);
+  checkNumel(op, shape);
   return { shape, opts };
+}
+
+/** Refuses a shape with more elements than a typed array can hold, before allocating. */
+function checkNumel(op: string, shape: readonly number[]): void {
+  const n = numelOf(shape);
+  if (n > MAX_ELEMENTS)
+    throw new ShapeError(`${op}: shape ${fmt(shape)} has ${n} elements; a tensor holds at most ${MAX_ELEMENTS} (2^32, the JavaScript typed-array limit)`);
+}
+
+/** The dtype asked for (aliases resolved), or dflt. */
+const dtypeOf = (op: string, opts: CreateOptions, dflt: DType): DType => (opts.dtype === undefined ? dflt : resolveDType(op, opts.dtype));
+
+/** A value stored into an int32 tensor must fit: no silent wrap-around, no NaN turned into 0. */
+function fillValue(op: string, dtype: DType, v: number | boolean): number {
+  const x = Number(v);
+  if (dtype === 'bool') return x !== 0 ? 1 : 0;
+  return dtype === 'int32' ? toInt32(op, x) : x;
 }
 
 function inferNested(op: string, data: NestedArray): { shape: number[]; flat: (number | boolean)[] } {
@@ -44,19 +62,19 @@ function inferNested(op: string, data: NestedArray): { shape: number[]; flat: (n
 
 /** tensor([[1, 2], [3, 4]]), tensor([true, false]), tensor([1, 2], {dtype: 'int32'}). */
 export function tensor(data: NestedArray | TypedArray | Tensor, opts: CreateOptions = {}): Tensor {
-  if (data instanceof Tensor) return opts.dtype ? data.to(opts.dtype).clone() : data.clone();
+  const want = opts.dtype === undefined ? undefined : resolveDType('tensor', opts.dtype);
+  if (data instanceof Tensor) return want ? data.to(want).clone() : data.clone();
   if (ArrayBuffer.isView(data)) {
     const t = Tensor.fromData((data as TypedArray).slice(), [(data as TypedArray).length]);
-    return opts.dtype ? t.to(opts.dtype) : t;
+    return want ? t.to(want) : t;
   }
   const { shape, flat } = inferNested('tensor', data);
-  const dtype = opts.dtype ?? (flat.length > 0 && flat.every((v) => typeof v === 'boolean') ? 'bool' : defaultFloat);
+  const dtype = want ?? (flat.length > 0 && flat.every((v) => typeof v === 'boolean') ? 'bool' : defaultFloat);
   const out = allocate(dtype, flat.length);
   for (let i = 0; i < flat.length; i++) {
     const v = flat[i]!;
     if (typeof v !== 'number' && typeof v !== 'boolean') throw new DTypeError(`tensor: element ${i} is ${typeof v}, expected a number or boolean`);
-    const x = Number(v);
-    out[i] = dtype === 'bool' ? (x !== 0 ? 1 : 0) : dtype === 'int32' ? Math.trunc(x) : x;
+    out[i] = fillValue(`tensor: element ${i}`, dtype, v);
   }
   const t = new Tensor(new Storage(out), shape, undefined, 0, dtype);
   return opts.requiresGrad ? t.requiresGrad_() : t;
@@ -68,9 +86,10 @@ export function fromArray(src: { data: TypedArray; shape: readonly number[] } | 
 }
 
 export function full(shape: readonly number[], value: number | boolean, opts: CreateOptions = {}): Tensor {
-  const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : defaultFloat);
+  const dtype = dtypeOf('full', opts, typeof value === 'boolean' ? 'bool' : defaultFloat);
+  checkNumel('full', shape);
   const data = allocate(dtype, numelOf(shape));
-  data.fill(Number(value));
+  data.fill(fillValue('full', dtype, value));
   return new Tensor(new Storage(data), shape, undefined, 0, dtype);
 }
 
@@ -100,9 +119,13 @@ export const fullLike = (t: Tensor, value: number, opts: CreateOptions = {}): Te
 /** arange(end), arange(start, end, step?): int32 when all arguments are integers, as in PyTorch. */
 export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
   if (end === undefined) [start, end] = [0, start];
+  if (![start, end, step].every(Number.isFinite)) throw new ShapeError(`arange: start, end and step must be finite numbers, got ${start}, ${end}, ${step}`);
   if (step === 0) throw new ShapeError('arange: step must be non-zero');
   const n = Math.max(0, Math.ceil((end - start) / step));
-  const dtype = opts.dtype ?? ([start, end, step].every(Number.isInteger) ? 'int32' : defaultFloat);
+  const dtype = dtypeOf('arange', opts, [start, end, step].every(Number.isInteger) ? 'int32' : defaultFloat);
+  checkNumel('arange', [n]);
+  // Only the first and last values can be out of int32's range: check them before filling.
+  if (dtype === 'int32' && n > 0) for (const v of [start, start + (n - 1) * step]) toInt32(`arange(${start}, ${end}, ${step})`, v);
   const data = allocate(dtype, n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return Tensor.fromData(data, [n]);
@@ -110,7 +133,9 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
 
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new ShapeError(`linspace: steps must be a non-negative integer, got ${steps}`);
-  const data = allocate(opts.dtype ?? defaultFloat, steps);
+  const dtype = dtypeOf('linspace', opts, defaultFloat);
+  if (dtype === 'int32' && steps > 0) for (const v of [start, end]) toInt32('linspace', v);
+  const data = allocate(dtype, steps);
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;
   // PyTorch fills the second half from the end, so the last value is exactly `end`.
   for (let i = 0; i < steps; i++) data[i] = i < steps / 2 ? start + i * h : end - (steps - 1 - i) * h;
@@ -124,7 +149,7 @@ export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
 }
 
 function floatOpts(op: string, opts: CreateOptions): DType {
-  const dtype = opts.dtype ?? defaultFloat;
+  const dtype = dtypeOf(op, opts, defaultFloat);
   if (!isFloating(dtype)) throw new DTypeError(`${op}: dtype must be float32 or float64, got ${dtype}`);
   return dtype;
 }
@@ -153,9 +178,13 @@ export function randn(...args: ShapeArgs): Tensor {
 
 /** Integers in [low, high), int32. */
 export function randint(low: number, high: number, shape: readonly number[], opts: CreateOptions = {}): Tensor {
+  if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high)) throw new DTypeError(`randint: low and high must be integers, got ${low} and ${high}`);
   if (!(high > low)) throw new ShapeError(`randint: high (${high}) must be greater than low (${low})`);
+  const dtype = dtypeOf('randint', opts, 'int32');
+  if (dtype === 'int32') for (const v of [low, high - 1]) toInt32(`randint(${low}, ${high})`, v);
+  checkNumel('randint', shape);
   const g = opts.generator ?? defaultGenerator;
-  const data = allocate(opts.dtype ?? 'int32', numelOf(shape));
+  const data = allocate(dtype, numelOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = g.randint(low, high);
   return Tensor.fromData(data, shape);
 }

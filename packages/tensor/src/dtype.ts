@@ -1,20 +1,58 @@
 // dtypes and PyTorch's type promotion: bool < int < float by category; within a category the
 // wider type wins. Dimensioned tensors outrank 0-d tensors, which outrank JS numbers.
-import { DTypeError } from '@groundup/kernels';
+import { DTypeError, ShapeError } from '@groundup/kernels';
 
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
+/**
+ * A dtype as a user may name it: PyTorch's int64 and long are aliases of int32, groundup's one
+ * integer type (labels and indices), so `.to('long')` and `{dtype: 'int64'}` translate as written.
+ */
+export type DTypeName = DType | 'int64' | 'long';
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 export type Scalar = number | boolean;
 
 export const defaultFloat: DType = 'float32';
 
+const NAMES: Readonly<Record<string, DType>> = Object.assign(Object.create(null) as Record<string, DType>,
+  { float32: 'float32', float64: 'float64', int32: 'int32', bool: 'bool', int64: 'int32', long: 'int32' });
+
+/** The dtype a name stands for (int64 and long are int32); DTypeError for anything else. */
+export function resolveDType(op: string, name: unknown): DType {
+  const d = typeof name === 'string' ? NAMES[name] : undefined;
+  if (d === undefined)
+    throw new DTypeError(`${op}: unknown dtype ${typeof name === 'string' ? `'${name}'` : String(name)}; groundup has float32, float64, int32 (int64 and long are aliases of it) and bool`);
+  return d;
+}
+
+export const INT32_MIN = -2147483648;
+export const INT32_MAX = 2147483647;
+
+/** v as an int32 (truncated toward zero, as PyTorch casts); DTypeError when it does not fit, never a wrap. */
+export function toInt32(op: string, v: number): number {
+  const t = Math.trunc(v);
+  if (!(t >= INT32_MIN && t <= INT32_MAX))
+    throw new DTypeError(`${op}: the value ${v} does not fit int32 (range ${INT32_MIN}..${INT32_MAX}); int32 stands in for PyTorch's int64 here, so keep integers in that range or use float64`);
+  return t;
+}
+
+/** JavaScript's typed arrays hold at most 2^32 elements. */
+export const MAX_ELEMENTS = 2 ** 32;
+
 export function allocate(dtype: DType, n: number): TypedArray {
-  switch (dtype) {
-    case 'float32': return new Float32Array(n);
-    case 'float64': return new Float64Array(n);
-    case 'int32': return new Int32Array(n);
-    case 'bool': return new Uint8Array(n);
+  if (!(Number.isSafeInteger(n) && n >= 0 && n <= MAX_ELEMENTS))
+    throw new ShapeError(`cannot allocate ${n} elements of ${dtype}: a tensor holds at most ${MAX_ELEMENTS} elements (2^32, the JavaScript typed-array limit); use a smaller shape`);
+  try {
+    switch (dtype) {
+      case 'float32': return new Float32Array(n);
+      case 'float64': return new Float64Array(n);
+      case 'int32': return new Int32Array(n);
+      case 'bool': return new Uint8Array(n);
+    }
+  } catch (e) {
+    const bytes = n * { float32: 4, float64: 8, int32: 4, bool: 1 }[dtype];
+    throw new ShapeError(`cannot allocate ${n} elements of ${dtype} (${(bytes / 2 ** 30).toFixed(1)} GiB): ${(e as Error).message}; use a smaller shape`);
   }
+  throw new DTypeError(`allocate: unknown dtype '${String(dtype)}'`);
 }
 
 export function dtypeOfArray(a: TypedArray): DType {

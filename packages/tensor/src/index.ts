@@ -3,7 +3,8 @@ import './methods.ts';
 
 export { Tensor, type NestedArray } from './tensor.ts';
 export { Storage } from './storage.ts';
-export { type DType, type TypedArray, type Scalar, promoteTypes, resultType, isFloating } from './dtype.ts';
+export { type DType, type DTypeName, type TypedArray, type Scalar, promoteTypes, resultType, isFloating, resolveDType } from './dtype.ts';
+export { type Device, isDeviceName, checkDevice } from './device.ts';
 export { broadcastShapes, contiguousStrides, type Shape } from './shape.ts';
 export * from './creation.ts';
 export { cat, stack, oneHot } from './join.ts';
@@ -24,4 +25,4 @@ export { sumToShape, type BackwardOptions } from './autograd/engine.ts';
 export { Function, FunctionCtx } from './autograd/function.ts';
 export { gradcheck, type GradcheckOptions } from './autograd/gradcheck.ts';
 export { scatterAdd, indexPut } from './indexing.ts';
-export { ShapeError, DTypeError, EinsumError, IndexError, AutogradError, BackendError, setBackend, getBackend } from '@groundup/kernels';
+export { ShapeError, DTypeError, EinsumError, IndexError, AutogradError, BackendError, DeviceError, setBackend, getBackend } from '@groundup/kernels';

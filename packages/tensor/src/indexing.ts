@@ -1,8 +1,8 @@
 // PyTorch indexing in one TS syntax: x.at(0), x.at(':', 0), x.at('1:', null), x.at('...', null),
 // x.at(slice(0, 2)), x.at(arange(n), targ). Ints, slices, null and '...' give views; int (or
 // bool) tensors gather with NumPy's advanced-indexing rules. Writes go through setAt/indexPut_.
-import { IndexError } from '@groundup/kernels';
-import { allocate } from './dtype.ts';
+import { DTypeError, IndexError } from '@groundup/kernels';
+import { allocate, toInt32 } from './dtype.ts';
 import { assignInPlace } from './elementwise.ts';
 import { offsetsOf } from './iterate.ts';
 import { broadcastAll, fmt, sameShape } from './shape.ts';
@@ -31,6 +31,39 @@ function parseSlice(s: string): Slice {
     return v;
   };
   return { start: num(parts[0]), stop: num(parts[1]), step: num(parts[2]) };
+}
+
+const sliceKeys = new Set(['start', 'stop', 'step']);
+
+/** A slice object whose fields are integers or null (a fraction or NaN would give NaN offsets). */
+function checkSlice(sl: Slice): Slice {
+  for (const k of Object.keys(sl))
+    if (!sliceKeys.has(k)) throw new IndexError(`index: a slice object has start, stop and step, got a field '${k}'; use slice(start, stop, step)`);
+  for (const k of ['start', 'stop', 'step'] as const) {
+    const v = sl[k];
+    if (v !== null && v !== undefined && !Number.isSafeInteger(v))
+      throw new IndexError(`index: slice ${k} must be an integer or null, got ${typeof v === 'number' ? v : JSON.stringify(v)}`);
+  }
+  return sl;
+}
+
+const describeRange = (n: number): string => (n > 0 ? `valid indices are ${-n}..${n - 1}` : 'the dim is empty');
+
+/** An index along a dim of size n: an integer in [-n, n), or an IndexError with the value and the valid range. */
+function checkIndex(where: string, i: number, n: number, dim: number): void {
+  if (!Number.isInteger(i)) throw new IndexError(`${where}: index ${i} is not an integer (dim ${dim} has size ${n}, ${describeRange(n)})`);
+  if (i < -n || i >= n) throw new IndexError(`${where}: index ${i} is out of bounds for dim ${dim} with size ${n} (${describeRange(n)})`);
+}
+
+/** A JS array used as an index: whole numbers in range gather like an int tensor, booleans mask like a bool tensor. */
+function arrayIndex(x: readonly unknown[], dim: number, n: number): Tensor {
+  if (x.length > 0 && x.every((v) => typeof v === 'boolean')) return Tensor.fromData(Uint8Array.from(x as boolean[], (b) => +b), [x.length]);
+  for (let k = 0; k < x.length; k++) {
+    const v = x[k];
+    if (typeof v !== 'number') throw new IndexError(`index: a list index holds ${typeof v} ${JSON.stringify(v)} at position ${k}; use integers (or all booleans for a mask)`);
+    checkIndex(`index: list element ${k}`, v, n, dim);
+  }
+  return Tensor.fromData(Int32Array.from(x as number[]), [x.length]);
 }
 
 /** Python's slice.indices(n): clamped start and stop for a positive step. */
@@ -66,13 +99,12 @@ function basic(t: Tensor, items: readonly IndexItem[]): { v: Tensor; adv: Advanc
   for (const x of full) {
     if (x === null) { v = unsqueeze(v, pos); pos++; continue; }
     if (typeof x === 'number') {
-      const n = v.shape[pos]!;
-      if (!Number.isInteger(x) || x < -n || x >= n) throw new IndexError(`index ${x} is out of bounds for dim ${pos} with size ${n} (shape ${fmt(t.shape)})`);
+      checkIndex(`index (shape ${fmt(t.shape)})`, x, v.shape[pos]!, pos);
       v = select(v, pos, x);
       continue;
     }
     if (isTensorLike(x)) {
-      const idx = x instanceof Tensor ? x : Tensor.fromData(Int32Array.from(x), [x.length]);
+      const idx = x instanceof Tensor ? x : arrayIndex(x, pos, v.shape[pos]!);
       if (idx.dtype === 'bool') {
         for (let k = 0; k < idx.ndim; k++)
           if (idx.shape[k] !== v.shape[pos + k]) throw new IndexError(`index: the mask of shape ${fmt(idx.shape)} does not match the indexed tensor's shape ${fmt(v.shape.slice(pos, pos + idx.ndim))} at dim ${pos + k}`);
@@ -85,7 +117,9 @@ function basic(t: Tensor, items: readonly IndexItem[]): { v: Tensor; adv: Advanc
       pos++;
       continue;
     }
-    const sl = typeof x === 'string' ? parseSlice(x) : x;
+    if (typeof x !== 'string' && (typeof x !== 'object' || x === null))
+      throw new IndexError(`index: ${typeof x} ${String(x)} is not an index; use an integer, a slice (':', '1:3', slice(1, 3)), null, '...', an int or bool tensor, or an array of integers`);
+    const sl = typeof x === 'string' ? parseSlice(x) : checkSlice(x);
     const [start, stop, step] = bounds(sl, v.shape[pos]!);
     v = sliceDim(v, pos, start, Math.max(start, stop), step);
     pos++;
@@ -104,7 +138,7 @@ function advancedOffsets(v: Tensor, adv: Advanced[]): { offsets: Int32Array; sha
     const n = v.shape[a.pos]!;
     const e = sameShape(a.index.shape, B) ? a.index : expand(a.index, B);
     const flat = Int32Array.from(offsetsOf(B, e), (o) => e.data[o]!);
-    for (const i of flat) if (i < -n || i >= n) throw new IndexError(`index ${i} is out of bounds for dim ${a.pos} with size ${n}`);
+    for (const i of flat) if (i < -n || i >= n) checkIndex('index', i, n, a.pos);
     return flat;
   });
   const restOffsets = offsetsOf(restShape, { data: v.data, strides: restDims.map((i) => v.strides[i]!), offset: 0 });
@@ -165,7 +199,8 @@ export function indexPut(t: Tensor, items: readonly IndexItem[], value: Tensor |
 function putRaw(t: Tensor, items: readonly IndexItem[], value: Tensor | number | boolean, accumulate: boolean): Tensor {
   const { v, adv } = basic(t, items);
   // Assignment casts the value to the tensor's dtype, as PyTorch's setitem (a copy) does.
-  const val = value instanceof Tensor ? value.detach().to(t.dtype) : new Tensor(new Storage(allocate(t.dtype, 1).fill(t.dtype === 'bool' ? +(Number(value) !== 0) : Number(value))), [], [], 0, t.dtype);
+  const scalar = (v: number | boolean): number => (t.dtype === 'bool' ? +(Number(v) !== 0) : t.dtype === 'int32' ? toInt32('setAt', Number(v)) : Number(v));
+  const val = value instanceof Tensor ? value.detach().to(t.dtype) : new Tensor(new Storage(allocate(t.dtype, 1).fill(scalar(value))), [], [], 0, t.dtype);
   if (adv.length === 0) {
     if (!accumulate) return (assignInPlace('setAt', v, val.detach()), t);
     const e = expand(val, v.shape);
@@ -200,9 +235,18 @@ export function nonzero(t: Tensor): Tensor[] {
   });
 }
 
+/** gather/scatterAdd/indexSelect's index: an int32 tensor (PyTorch's int64) whose entries lie in [0, size); no negative wrap, as in PyTorch. */
+function checkScatterIndex(op: string, index: Tensor): void {
+  if (index.dtype !== 'int32')
+    throw new DTypeError(`${op}: the index must be an int32 tensor (PyTorch's int64), got ${index.dtype}; make it with {dtype: 'int32'} or convert it with .long()`);
+}
+const scatterBounds = (op: string, c: number, n: number, d: number): IndexError =>
+  new IndexError(`${op}: index ${c} is out of bounds for dim ${d} with size ${n} (valid indices are 0..${n - 1}; ${op} does not wrap negative indices)`);
+
 /** torch.gather: out[i][j] = t[index[i][j]][j] for dim 0, and so on. */
 export function gather(t: Tensor, dim: number, index: Tensor): Tensor {
   const d = dim < 0 ? dim + t.ndim : dim;
+  checkScatterIndex('gather', index);
   if (index.ndim !== t.ndim) throw new IndexError(`gather: index has ${index.ndim} dims but the input has ${t.ndim} (shape ${fmt(t.shape)})`);
   const out = allocate(t.dtype, index.numel());
   const io = offsetsOf(index.shape, index);
@@ -214,8 +258,7 @@ export function gather(t: Tensor, dim: number, index: Tensor): Tensor {
       let c = coords[a]!;
       if (a === d) {
         c = index.data[io[k]!]!;
-        if (c < -n || c >= n) throw new IndexError(`gather: index ${c} is out of bounds for dim ${d} with size ${n}`);
-        if (c < 0) c += n;
+        if (c < 0 || c >= n) throw scatterBounds('gather', c, n, d);
       } else if (c >= t.shape[a]!) throw new IndexError(`gather: index shape ${fmt(index.shape)} exceeds the input shape ${fmt(t.shape)} at dim ${a}`);
       off += c * t.strides[a]!;
     }
@@ -229,6 +272,7 @@ export function gather(t: Tensor, dim: number, index: Tensor): Tensor {
 /** torch.scatter_add (out of place): t with src added at index along dim. */
 export function scatterAdd(t: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   const d = dim < 0 ? dim + t.ndim : dim;
+  checkScatterIndex('scatterAdd', index);
   if (index.ndim !== t.ndim) throw new IndexError(`scatterAdd: index has ${index.ndim} dims but the tensor has ${t.ndim} (shape ${fmt(t.shape)})`);
   const out = t.detach().clone();
   const io = offsetsOf(index.shape, index), so = offsetsOf(index.shape, src.shape.every((n, i) => n === index.shape[i]) ? src : expand(src, index.shape));
@@ -236,9 +280,8 @@ export function scatterAdd(t: Tensor, dim: number, index: Tensor, src: Tensor): 
   for (let k = 0; k < io.length; k++) {
     let off = 0;
     for (let a = 0; a < index.ndim; a++) {
-      let c = a === d ? index.data[io[k]!]! : coords[a]!;
-      if (a === d && (c < -n || c >= n)) throw new IndexError(`scatterAdd: index ${c} is out of bounds for dim ${d} with size ${n}`);
-      if (c < 0) c += n;
+      const c = a === d ? index.data[io[k]!]! : coords[a]!;
+      if (a === d && (c < 0 || c >= n)) throw scatterBounds('scatterAdd', c, n, d);
       off += c * out.strides[a]!;
     }
     out.data[off] += src.data[so[k]!]!;
@@ -247,8 +290,15 @@ export function scatterAdd(t: Tensor, dim: number, index: Tensor, src: Tensor): 
   return attach(out, 'ScatterAddBackward0', [t, src], (g) => [g, gather(g, d, index)]);
 }
 
+/** torch.index_select: the entries of index (int32, 0 ≤ i < size, 1-d) along dim. */
 export const indexSelect = (t: Tensor, dim: number, index: Tensor): Tensor => {
   const d = dim < 0 ? dim + t.ndim : dim;
+  checkScatterIndex('indexSelect', index);
+  const n = t.shape[d]!, io = offsetsOf(index.shape, index);
+  for (let k = 0; k < io.length; k++) {
+    const c = index.data[io[k]!]!;
+    if (c < 0 || c >= n) throw scatterBounds('indexSelect', c, n, d);
+  }
   return at(t, ...Array.from({ length: d }, () => ':'), index);
 };
 

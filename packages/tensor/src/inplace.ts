@@ -1,6 +1,6 @@
 // In-place fills and random draws. Each bumps the storage version (autograd checks it).
 import { DTypeError } from '@groundup/kernels';
-import { isFloating } from './dtype.ts';
+import { isFloating, toInt32 } from './dtype.ts';
 import { offsetsOf, writeStrided } from './iterate.ts';
 import { defaultGenerator, type Generator } from './random/index.ts';
 import { inPlace } from './autograd/inplace.ts';
@@ -28,7 +28,9 @@ function fillWith(t: Tensor, draw: () => number): Tensor {
 export function fill_(t: Tensor, value: number | boolean): Tensor {
   t.checkInPlace('fill_');
   cut(t);
-  writeStrided(t.shape, t, { data: new Float64Array([Number(value)]), strides: t.shape.map(() => 0), offset: 0 });
+  // Stored as the tensor's dtype would store it: bool as 0/1, int32 only when it fits (no wrap-around).
+  const v = t.dtype === 'bool' ? +(Number(value) !== 0) : t.dtype === 'int32' ? toInt32('fill_', Number(value)) : Number(value);
+  writeStrided(t.shape, t, { data: new Float64Array([v]), strides: t.shape.map(() => 0), offset: 0 });
   t.markDirty();
   return t;
 }

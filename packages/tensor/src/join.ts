@@ -61,7 +61,7 @@ export function oneHot(t: Tensor, numClasses = -1): Tensor {
   const vals = t.contiguous();
   const flat = vals.data.subarray(vals.offset, vals.offset + t.numel());
   let n = numClasses;
-  if (n < 0) n = flat.length ? Math.max(...flat) + 1 : 0;
+  if (n < 0) { n = 0; for (const c of flat) if (c + 1 > n) n = c + 1; } // no Math.max(...flat): it overflows the stack past ~100k values
   const out = new Int32Array(flat.length * n);
   flat.forEach((c, i) => {
     if (c < 0 || c >= n) throw new IndexError(`oneHot: class value ${c} is outside [0, ${n}) (numClasses ${n})`);

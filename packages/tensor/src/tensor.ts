@@ -4,7 +4,8 @@ import { AutogradError, ShapeError } from '@groundup/kernels';
 import { runBackward, type BackwardOptions } from './autograd/engine.ts';
 import { isGradEnabled } from './autograd/grad-mode.ts';
 import { attach, type Node } from './autograd/node.ts';
-import { allocate, dtypeOfArray, type DType, type TypedArray } from './dtype.ts';
+import { checkDevice, isDeviceName, type Device } from './device.ts';
+import { allocate, dtypeOfArray, resolveDType, toInt32, type DType, type DTypeName, type TypedArray } from './dtype.ts';
 import { copyStrided, unaryLoop, type Strided } from './iterate.ts';
 import { contiguousStrides, fmt, numelOf, type Shape } from './shape.ts';
 import { Storage } from './storage.ts';
@@ -116,12 +117,22 @@ export class Tensor implements Strided {
     return this.storage.data[this.offset]!;
   }
 
-  /** A copy in another dtype (this tensor itself when the dtype already matches). */
-  to(dtype: DType): Tensor {
+  /**
+   * A copy in another dtype (this tensor itself when the dtype already matches). 'int64' and
+   * 'long' mean int32; a float that does not fit int32 throws a DTypeError rather than wrapping.
+   * to('cpu') is this tensor; to('cuda') throws a DeviceError that says what to do instead.
+   */
+  to(target: DTypeName | Device): Tensor {
+    if (target === this.dtype) return this;
+    if (isDeviceName(target)) {
+      checkDevice('to', target);
+      return this;
+    }
+    const dtype = resolveDType('to', target);
     if (dtype === this.dtype) return this;
     const out = allocate(dtype, this.numel());
     if (dtype === 'bool') unaryLoop(this.shape, this, out, (x) => (x !== 0 ? 1 : 0));
-    else if (dtype === 'int32' && (this.dtype === 'float32' || this.dtype === 'float64')) unaryLoop(this.shape, this, out, Math.trunc);
+    else if (dtype === 'int32' && (this.dtype === 'float32' || this.dtype === 'float64')) unaryLoop(this.shape, this, out, (x) => toInt32('to(int32)', x));
     else copyStrided(this.shape, this, out);
     const r = new Tensor(new Storage(out), this.shape, undefined, 0, dtype);
     const from = this.dtype;

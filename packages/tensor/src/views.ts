@@ -101,6 +101,7 @@ export function expand(t: Tensor, shape: Shape): Tensor {
     const j = i - (n - t.ndim);
     const have = j >= 0 ? t.shape[j]! : 1;
     const want = shape[i] === -1 ? have : shape[i]!;
+    if (!Number.isInteger(want) || want < 0) throw new ShapeError(`expand: sizes must be non-negative integers or -1, got ${shape[i]} at dim ${i} of ${fmt(shape)}`);
     if (shape[i] === -1 && j < 0) throw new ShapeError(`expand: -1 is not allowed for the new leading dim ${i} in ${fmt(shape)}`);
     if (have !== want && have !== 1)
       throw new ShapeError(`expand: the size ${have} of the tensor ${fmt(t.shape)} must match the size ${want} at non-singleton dim ${i} of ${fmt(shape)}`);
@@ -138,6 +139,8 @@ export function narrow(t: Tensor, dim: number, start: number, length: number): T
   const d = normalizeDim('narrow', dim, t.ndim);
   const n = t.shape[d]!;
   const s = start < 0 ? start + n : start;
+  if (!Number.isInteger(start) || !Number.isInteger(length))
+    throw new IndexError(`narrow: start and length must be integers, got ${start} and ${length} (dim ${dim} has size ${n})`);
   if (s < 0 || length < 0 || s + length > n)
     throw new IndexError(`narrow: start ${start} + length ${length} exceeds dim ${dim} of size ${n} (shape ${fmt(t.shape)})`);
   return sliceDim(t, d, s, s + length);

@@ -1,13 +1,14 @@
 // Weidman ch2 on Boston: the exact printed numbers (shared/book/weidman.md §2.2, §3.2).
 import { sklearnDataAvailable } from 'groundup';
 import { test } from 'uvu';
+import { skip } from '../../helpers/skip.ts';
 import * as assert from 'uvu/assert';
 import { bostonSplit } from '../../../book/dlfs/boston.ts';
 import { generateBatch, mae, predictLinear, predictNN, rmse, trainLinear, trainNN } from '../../../book/dlfs/ch02/regression.ts';
 
 const av = sklearnDataAvailable('boston');
 if (!av.ok) {
-  test.skip(`Boston data absent: ${av.reason}`, () => {});
+  skip(test, 'dlfs ch02', `Boston data absent: ${av.reason}`);
 } else {
   const { XTrain, XTest, yTrain, yTest } = bostonSplit();
   test('the split is 354 training rows and 152 test rows of 13 standardised features', () => {

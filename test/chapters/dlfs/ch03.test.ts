@@ -3,6 +3,7 @@
 import { ShapeError, sklearnDataAvailable, tensor } from 'groundup';
 import { BiasAdd, Dense, evalRegressionModel, generateBatches, Linear, MeanSquaredError, NeuralNetwork, SGD, Sigmoid, Trainer, WeightMultiply } from '@groundup/operations';
 import { test } from 'uvu';
+import { skip } from '../../helpers/skip.ts';
 import * as assert from 'uvu/assert';
 import { bostonSplit } from '../../../book/dlfs/boston.ts';
 import { throwsNamed } from '../../helpers/assert.ts';
@@ -23,7 +24,7 @@ test('generateBatches yields 11 batches of 32 and one of 2 for 354 rows', () => 
 
 const av = sklearnDataAvailable('boston');
 if (!av.ok) {
-  test.skip(`Boston data absent: ${av.reason}`, () => {});
+  skip(test, 'dlfs ch03', `Boston data absent: ${av.reason}`);
 } else {
   const { XTrain, XTest, yTrain, yTest } = bostonSplit();
   const run = (layers: () => Dense[]): { losses: string[]; mae: string; rmse: string } => {
