@@ -13,6 +13,7 @@ import { buildPage, findChromium, launchChromium, servePage, type Browser, type 
 import { DRAWN_LABELS, strokeDigits, type Stroke } from '../../packages/web/e2e/strokes.ts';
 import { simpleCnn } from '../../packages/web/src/model.ts';
 import { KERNEL_FAMILIES, type Fixture } from '../helpers/parity-case.ts';
+import { skip } from '../helpers/skip.ts';
 
 const out = join(import.meta.dirname, 'out');
 const dist = join(out, 'dist');
@@ -26,7 +27,7 @@ const chromium = findChromium();
 
 if (!chromium.ok) {
   if (process.env.CI === 'true') test('Chromium is installed', () => assert.unreachable(chromium.reason));
-  else test.skip(`browser tests skipped: ${chromium.reason}`, () => {});
+  else skip(test, 'web page in Chromium', `browser tests skipped: ${chromium.reason}`);
 } else {
   let browser: Browser, server: PreviewServer, url: string, page: Page;
   const problems: string[] = [];

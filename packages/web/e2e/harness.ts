@@ -22,9 +22,10 @@ function vite(): Promise<typeof import('vite')> {
 export const webRoot = fileURLToPath(new URL('..', import.meta.url));
 export const CHROMIUM_INSTALL = 'apt-get install -y chromium';
 
-/** Debian's Chromium (GROUNDUP_CHROMIUM overrides), or why there is none. */
+/** Debian's Chromium (or the one GROUNDUP_CHROMIUM names), or why there is none. */
 export function findChromium(): { ok: true; path: string } | { ok: false; reason: string } {
-  const candidates = [process.env.GROUNDUP_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
+  const given = process.env.GROUNDUP_CHROMIUM;
+  const candidates = given ? [given] : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
   const path = candidates.find((p) => existsSync(p));
   return path ? { ok: true, path } : { ok: false, reason: `no Chromium at ${candidates.join(' or ')}; install Debian's: ${CHROMIUM_INSTALL}` };
 }
