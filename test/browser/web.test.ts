@@ -58,7 +58,7 @@ if (!chromium.ok) {
   /** Replays strokes (28×28 coordinates) with the mouse on the 280×280 pad; returns the class and probabilities. */
   async function draw(strokes: readonly Stroke[]): Promise<{ predicted: number; probs: number[] }> {
     await page.click('#clear');
-    const before = await page.getAttribute('#probs', 'data-id');
+    const before = await page.getAttribute('#probs', 'data-requested');
     const box = (await page.locator('#pad').boundingBox())!;
     const at = ([x, y]: [number, number]): [number, number] => [box.x + (x * box.width) / 28, box.y + (y * box.height) / 28];
     for (const s of strokes) {
@@ -67,12 +67,11 @@ if (!chromium.ok) {
       for (const p of s.slice(1)) await page.mouse.move(...at(p));
       await page.mouse.up();
     }
+    // each stroke asks for a prediction; the answer to the last one is the one that counts
     await page.waitForFunction((prev) => {
-      const id = document.getElementById('probs')!.dataset['id'];
-      return id !== undefined && id !== prev;
+      const { id, requested } = document.getElementById('probs')!.dataset;
+      return requested !== prev && id === requested;
     }, before, { timeout: MINUTES });
-    // the last stroke's prediction is the one that counts: wait until no newer one is pending
-    await page.waitForTimeout(200);
     return { predicted: Number(await text('#predicted')), probs: JSON.parse((await page.getAttribute('#probs', 'data-probs'))!) as number[] };
   }
 

@@ -52,7 +52,8 @@ function showSeen(p: Float32Array | null): void {
 
 function predict(): void {
   if (!pixels || document.body.dataset.state === 'loading') return;
-  send({ type: 'predict', id: ++predictId, pixels: pixels.slice() });
+  probsList.dataset.requested = String(++predictId);
+  send({ type: 'predict', id: predictId, pixels: pixels.slice() });
 }
 
 function showPrediction(id: number, probs: number[]): void {
@@ -132,23 +133,32 @@ function download(bytes: Uint8Array): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-async function loadBytes(bytes: Uint8Array, name: string): Promise<void> {
+/** Disables the controls and marks the page busy at once, before any await (tests wait on the state). */
+function loadingWeights(): void {
   buttons(true);
   ($('stop') as HTMLButtonElement).disabled = true;
   setState('loading-weights');
+}
+
+function loadBytes(bytes: Uint8Array, name: string): void {
   status('weights-status', `loading ${name}…`);
   send({ type: 'load', bytes, name }, [bytes.buffer as ArrayBuffer]);
 }
 $('save').addEventListener('click', () => send({ type: 'save' }));
 input('load').addEventListener('change', async () => {
   const f = input('load').files?.[0];
-  if (f) await loadBytes(new Uint8Array(await f.arrayBuffer()), f.name);
+  if (!f) return;
+  loadingWeights();
+  loadBytes(new Uint8Array(await f.arrayBuffer()), f.name);
   input('load').value = '';
 });
 $('load-node').addEventListener('click', async () => {
+  loadingWeights();
   const r = await fetch('./simple-cnn.safetensors');
-  if (!r.ok) return status('weights-status', `no model trained in Node is served here (HTTP ${r.status}); run \`pnpm web:train\``);
-  await loadBytes(new Uint8Array(await r.arrayBuffer()), 'simple-cnn.safetensors (trained in Node)');
+  if (r.ok) return loadBytes(new Uint8Array(await r.arrayBuffer()), 'simple-cnn.safetensors (trained in Node)');
+  status('weights-status', `no model trained in Node is served here (HTTP ${r.status}); run \`pnpm web:train\``);
+  buttons(false);
+  setState('error');
 });
 
 // ---- messages from the worker
