@@ -145,6 +145,34 @@ if (!chromium.ok) {
     assert.equal(problems, []);
   });
 
+  test('served without COOP/COEP, the page trains on single-threaded wasm and says why not wasm-mt', async () => {
+    const context = await browser.newContext();
+    const plain = await context.newPage();
+    const errors: string[] = [];
+    plain.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    plain.on('pageerror', (e) => errors.push(e.message));
+    // as a static host that sends no isolation headers
+    await plain.route('**/*', async (route) => {
+      const r = await route.fetch();
+      const headers = Object.fromEntries(Object.entries(r.headers()).filter(([k]) => !k.startsWith('cross-origin-')));
+      await route.fulfill({ response: r, headers });
+    });
+    try {
+      await plain.goto(`${url}?steps=3`);
+      await plain.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 2 * MINUTES });
+      const line = (await plain.textContent('#backend')) ?? '';
+      assert.is(await plain.getAttribute('body', 'data-backend'), 'wasm', line);
+      assert.match(line, /cross-origin isolated: no/);
+      assert.match(line, /passed over: wasm-mt: workers get the shared Wasm memory only on a cross-origin isolated page/);
+      await plain.click('#train');
+      await plain.waitForSelector('body[data-state="trained"], body[data-state="error"]', { timeout: 5 * MINUTES });
+      assert.match((await plain.textContent('#step-time')) ?? '', /3 steps/);
+      assert.equal(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the tensor parity fixtures hold in the page (kernel families on js, wasm and wasm-mt)', async () => {
     const fx = JSON.parse(readFileSync(new URL('../fixtures/tensor_ops.json', import.meta.url), 'utf8')) as Fixture;
     await page.goto(`${url}parity.html`);

@@ -12,10 +12,11 @@ export type { PreviewServer } from 'vite';
 
 /**
  * Vite, loaded when first needed. Its bundler styles text at import, and Node 20 then warns when
- * NO_COLOR and FORCE_COLOR=0 are both set (as scripts/test.mjs sets them): NO_COLOR alone says it.
+ * NO_COLOR and FORCE_COLOR are both set (scripts/test.mjs sets NO_COLOR, and something between it
+ * and the suites sets FORCE_COLOR=1): where NO_COLOR is set, it alone decides.
  */
 function vite(): Promise<typeof import('vite')> {
-  if (process.env.NO_COLOR && process.env.FORCE_COLOR === '0') delete process.env.FORCE_COLOR;
+  if (process.env.NO_COLOR !== undefined) delete process.env.FORCE_COLOR;
   return import('vite');
 }
 

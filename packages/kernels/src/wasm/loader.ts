@@ -3,6 +3,7 @@
 // `await initWasm()` fetches and compiles it first (module.browser.ts). When the module is
 // missing or the runtime rejects it, the backends stay registered but unavailable, with the reason.
 import { loadModule, prepareModule, type ModuleResult } from '#wasm-module';
+import { threadsProblem } from '#wasm-thread';
 import type { Availability, Backend } from '../backend.ts';
 import { registerBackend } from '../registry.ts';
 import { missingExports } from './api.ts';
@@ -20,7 +21,10 @@ export function registerWasmBackends(dir?: string): void {
     registerBackend(name, () => {
       const m = moduleOnce();
       if (!m.ok) return unavailable(name, m.reason);
-      const b = createWasmBackend(name, m.loaded, name === 'wasm' ? 1 : threadCount());
+      const threads = name === 'wasm' ? 1 : threadCount();
+      const problem = threads > 1 ? threadsProblem() : null;
+      if (problem) return unavailable(name, problem);
+      const b = createWasmBackend(name, m.loaded, threads);
       const missing = missingExports(b.internals.exports);
       if (missing.length) return unavailable(name, `${m.loaded.file} is stale (no ${missing.join(', ')}); run \`pnpm build:wasm\``);
       return b;

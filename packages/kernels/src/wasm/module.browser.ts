@@ -1,7 +1,8 @@
 // The Wasm module in a browser: fetched and compiled asynchronously by prepareModule(), which
 // initWasm() calls, because a page cannot read files and should not compile synchronously.
 // Until then the wasm backends report that the module is not loaded yet. The module imports a
-// shared memory, so the page must be cross-origin isolated (COOP and COEP headers).
+// shared memory; Chromium creates one on any page, but hands it to wasm-mt's workers only on a
+// cross-origin isolated one (thread.browser.ts).
 import { wasm } from './api.ts';
 import type * as NodeLoader from './module.ts';
 import type { ModuleResult, WasmVariant } from './module.ts';

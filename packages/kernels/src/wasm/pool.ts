@@ -12,7 +12,7 @@
 //   STATE + tid: 0 no worker, 1 starting, 2 running — workers clear it when they retire
 // Workers start lazily on the first threaded job, never keep a Node script alive (unref'd), and
 // retire after IDLE_MS without work (the next job starts them again).
-import { canBlock, startWorker } from '#wasm-thread';
+import { startWorker, threadsProblem } from '#wasm-thread';
 import { envVar, notice } from '../environment.ts';
 import { jobNames, type JobName, type WasmExports, type WasmModule } from './api.ts';
 import { CTRL, type Arena } from './arena.ts';
@@ -42,8 +42,8 @@ export class Pool {
   constructor(readonly threads: number, private readonly arena: Arena, private readonly exports: WasmExports,
     private readonly module: WasmModule, private readonly idleMs = IDLE_MS) {
     if (threads < 1 || threads > MAX_THREADS) throw new RangeError(`threads must be 1..${MAX_THREADS}, got ${threads}`);
-    if (threads > 1 && !canBlock())
-      throw new RangeError(`${threads} threads need a thread that may block in Atomics.wait: a browser's main thread may not; run the model in a Web Worker, or use 1 thread`);
+    const problem = threads > 1 ? threadsProblem() : null;
+    if (problem) throw new RangeError(`wasm-mt: ${threads} threads are not possible here: ${problem}`);
   }
 
   private get ctrl(): Int32Array {

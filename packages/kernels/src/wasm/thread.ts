@@ -18,5 +18,5 @@ export function startWorker(data: WorkerData, onError: (e: Error) => void): obje
   return w;
 }
 
-/** Node lets any thread block in Atomics.wait, the main one included. */
-export const canBlock = (): boolean => true;
+/** Why this thread cannot run wasm-mt's pool: never in Node, where any thread may block in Atomics.wait. */
+export const threadsProblem = (): string | null => null;
