@@ -104,6 +104,10 @@ if (!chromium.ok) {
     assert.is(await page.locator('#epoch-table tbody tr').count(), 1, 'one row in the epoch table');
     assert.match(await text('#step-time'), new RegExp(`${STEPS} steps, median [\\d.]+ ms/step`));
     assert.is(await page.getAttribute('#progress', 'value'), String(STEPS));
+    if (await page.getAttribute('body', 'data-backend') === 'wasm-mt' && Number(await page.getAttribute('body', 'data-threads')) > 1) {
+      const share = Number(await page.getAttribute('body', 'data-worker-share'));
+      assert.ok(share > 0, `wasm-mt's Web Worker took no chunk (share ${share}): the page ran single-threaded`);
+    }
     // a digit on the pad, so that the screenshot shows a prediction too
     await draw(strokeDigits.find((d) => d.label === 3)!.strokes);
     await page.screenshot({ path: join(out, 'web-after-training.png') });

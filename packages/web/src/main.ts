@@ -177,8 +177,10 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
     }
     case 'done':
       status('accuracy', m.accuracy.toFixed(4));
-      status('step-time', `· ${m.steps} steps, median ${m.stepMsMedian.toFixed(1)} ms/step${m.stopped ? ' (stopped)' : ''}`);
+      status('step-time', `· ${m.steps} steps, median ${m.stepMsMedian.toFixed(1)} ms/step${m.stopped ? ' (stopped)' : ''}`
+        + (m.workerShare === null ? '' : ` · wasm-mt's worker took ${(100 * m.workerShare).toFixed(0)}% of the threaded chunks`));
       document.body.dataset.stepMs = m.stepMsMedian.toFixed(2);
+      if (m.workerShare !== null) document.body.dataset.workerShare = m.workerShare.toFixed(3);
       buttons(false);
       setState('trained');
       predict();

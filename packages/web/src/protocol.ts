@@ -26,7 +26,8 @@ export type FromWorker =
   | { type: 'ready'; backend: BackendInfo; train: number; valid: number; loadMs: number }
   | BatchEvent
   | EpochEvent
-  | { type: 'done'; accuracy: number; steps: number; stepMsMedian: number; stopped: boolean }
+  /** workerShare: of wasm-mt's threaded chunks so far, the fraction its workers took (null on other backends) */
+  | { type: 'done'; accuracy: number; steps: number; stepMsMedian: number; stopped: boolean; workerShare: number | null }
   | { type: 'prediction'; id: number; probs: number[] }
   | { type: 'saved'; bytes: Uint8Array }
   | { type: 'loaded'; name: string; accuracy: number; metadata: Record<string, string> | null }

@@ -57,6 +57,12 @@ async function init(choice: BackendChoice, seed: number): Promise<void> {
 
 /** A turn of the event loop: a message to ourselves (setTimeout(0) would be clamped to 4 ms once nested). */
 const channel = new MessageChannel();
+/** Of wasm-mt's threaded chunks, the fraction its workers took: shows that the Web Workers really compute. */
+function workerShare(): number | null {
+  const pool = (getBackend() as { internals?: { pool?: { threads: number; stats: { chunks: number; workerChunks: number } } } }).internals?.pool;
+  return pool && pool.threads > 1 && pool.stats.chunks > 0 ? pool.stats.workerChunks / pool.stats.chunks : null;
+}
+
 const turn = (): Promise<void> => new Promise((r) => { channel.port1.onmessage = () => r(); channel.port2.postMessage(null); });
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)]! : NaN; };
 
@@ -83,7 +89,7 @@ async function train(msg: Extract<ToWorker, { type: 'train' }>): Promise<void> {
   } finally {
     training = false;
   }
-  post({ type: 'done', accuracy, steps, stepMsMedian: median(ms.slice(Math.min(5, ms.length - 1))), stopped: stopRequested });
+  post({ type: 'done', accuracy, steps, stepMsMedian: median(ms.slice(Math.min(5, ms.length - 1))), stopped: stopRequested, workerShare: workerShare() });
 }
 
 function predict(id: number, pixels: Float32Array): void {
