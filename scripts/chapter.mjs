@@ -5,9 +5,22 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Every lesson, as `book/NN` names with their files. */
+function lessons() {
+  const out = [];
+  for (const book of readdirSync(join(root, 'book')).sort()) {
+    let files = [];
+    try { files = readdirSync(join(root, 'book', book)); } catch { continue; }
+    for (const f of files.sort()) {
+      const l = /^(\d+)-.*\.ts$/.exec(f);
+      if (l) out.push(`  ${`${book}/${l[1]}`.padEnd(12)} book/${book}/${f}`);
+    }
+  }
+  return out.join('\n');
+}
 const m = /^([a-z]+)\/(\d+)$/.exec(process.argv[2] ?? '');
 if (!m) {
-  console.error('usage: pnpm chapter <book>/<NN>, e.g. pnpm chapter fastai/17');
+  console.error(`usage: pnpm chapter <book>/<NN>, e.g. pnpm chapter fastai/17; the lessons:\n${lessons()}`);
   process.exit(2);
 }
 const dir = join(root, 'book', m[1]);
@@ -15,7 +28,7 @@ const nn = m[2].padStart(2, '0');
 let files = [];
 try { files = readdirSync(dir).filter((f) => f.startsWith(`${nn}-`) && f.endsWith('.ts')); } catch { /* no such book */ }
 if (files.length !== 1) {
-  console.error(`no lesson book/${m[1]}/${nn}-*.ts`);
+  console.error(`no lesson book/${m[1]}/${nn}-*.ts; the lessons are:\n${lessons()}`);
   process.exit(2);
 }
 const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, files[0]), ...process.argv.slice(3)], { cwd: root, stdio: 'inherit' });

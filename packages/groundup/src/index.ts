@@ -11,3 +11,5 @@ export * from '@groundup/data';
 export { flatten } from '@groundup/tensor';
 // Weidman's explicit-backward API has its own Linear, Sigmoid, SGD...: it lives under a namespace.
 export * as operations from '@groundup/operations';
+// fastai's Learner, callbacks, metrics, the LR finder and checkpoints.
+export * from '@groundup/learner';

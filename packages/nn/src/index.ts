@@ -25,3 +25,4 @@ export {
 } from './safetensors.ts';
 // files need Node: a browser build gets save.browser.ts (package.json "imports", "browser" condition)
 export { save, load, loadInto, loadSafetensors, writeFileAtomic, type SaveOptions } from '#save';
+export { clipGradNorm_, clipGradValue_, type ClipGradNormOptions } from './clip-grad.ts';
