@@ -3,7 +3,8 @@
 // steps with a fixed seed to a measured accuracy band, predicts three digits drawn from stored
 // strokes of real digits, round-trips its weights through a safetensors file, and runs the tensor
 // parity fixtures in the page. A screenshot after training lands in test/browser/out/.
-// Without Chromium the suite skips with the install line, except under CI=true, where it fails.
+// The build is checked for node: imports with or without a browser; without Chromium the page's
+// suite skips with the install line, except under CI=true, where it fails.
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -22,6 +23,23 @@ const STEPS = 100, SEED = 42;
 const ACCURACY_BAND = [0.935, 0.965] as const;
 const MINUTES = 60_000;
 
+// The build needs no browser: every library package's browser files must keep node: out of it.
+const build = suite('web page build');
+build.before(async () => {
+  mkdirSync(out, { recursive: true });
+  await buildPage(dist);
+});
+build('the static build imports no node: module and no browser shim of one', () => {
+  const js = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.js'));
+  assert.ok(js.length >= 3, `expected the page, its worker and the wasm-mt worker, got ${js.join(', ')}`);
+  for (const f of js) {
+    const src = readFileSync(join(dist, 'assets', f), 'utf8');
+    const hit = /["'`]node:[a-z_/]+["'`]|__vite-browser-external|groundup_addon/.exec(src);
+    assert.not.ok(hit, `${f} refers to ${hit?.[0]}`);
+  }
+});
+build.run();
+
 const test = suite('web page in Chromium');
 const chromium = findChromium();
 
@@ -33,8 +51,6 @@ if (!chromium.ok) {
   const problems: string[] = [];
 
   test.before(async () => {
-    mkdirSync(out, { recursive: true });
-    await buildPage(dist);
     ({ server, url } = await servePage(dist));
     browser = await launchChromium(chromium.path);
     page = await browser.newPage({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
@@ -74,16 +90,6 @@ if (!chromium.ok) {
     }, before, { timeout: MINUTES });
     return { predicted: Number(await text('#predicted')), probs: JSON.parse((await page.getAttribute('#probs', 'data-probs'))!) as number[] };
   }
-
-  test('the static build imports no node: module and no browser shim of one', () => {
-    const js = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.js'));
-    assert.ok(js.length >= 3, `expected the page, its worker and the wasm-mt worker, got ${js.join(', ')}`);
-    for (const f of js) {
-      const src = readFileSync(join(dist, 'assets', f), 'utf8');
-      const hit = /["'`]node:[a-z_/]+["'`]|__vite-browser-external|groundup_addon/.exec(src);
-      assert.not.ok(hit, `${f} refers to ${hit?.[0]}`);
-    }
-  });
 
   test('loads with no console errors and reports a wasm backend', async () => {
     await page.goto(`${url}?steps=${STEPS}&seed=${SEED}`);
