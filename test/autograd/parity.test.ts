@@ -8,11 +8,11 @@ import { readFileSync } from 'node:fs';
 import { suite, type Test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as G from 'groundup';
-import { Function, FunctionCtx, Tensor, type DType, type IndexItem, type TypedArray } from 'groundup';
+import { Function, FunctionCtx, Tensor, type DType, type IndexItem } from 'groundup';
 import { describeBackends } from '../helpers/backends.ts';
+import { KERNEL_FAMILIES, decode, typed, type Num } from '../helpers/parity-case.ts';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type Num = number | 'nan' | 'inf' | '-inf';
 interface TensorJson { shape: number[]; dtype: DType; data: Num[] }
 interface InputJson extends TensorJson { views: [string, ...Json[]][]; grad: boolean }
 interface Case {
@@ -23,18 +23,6 @@ interface Case {
 interface Fixture { torch: string; cases: Case[] }
 
 const fx = JSON.parse(readFileSync(new URL('../fixtures/grad_ops.json', import.meta.url), 'utf8')) as Fixture;
-const KERNEL_FAMILIES = new Set(['matmul', 'einsum', 'conv2d', 'unfold']);
-
-const decode = (v: Num): number => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v);
-
-function typed(dtype: DType, data: readonly number[]): TypedArray {
-  switch (dtype) {
-    case 'float32': return Float32Array.from(data);
-    case 'float64': return Float64Array.from(data);
-    case 'int32': return Int32Array.from(data);
-    case 'bool': return Uint8Array.from(data);
-  }
-}
 
 const n = (j: Json | undefined): number => j as number;
 const ns = (j: Json | undefined): number[] => j as number[];

@@ -1,8 +1,7 @@
 // Fashion-MNIST from Debian's dataset-fashion-mnist: the four IDX gzip files in
 // /usr/share/datasets/fashion-mnist (train 60,000 and test 10,000 images of 28×28, labels 0..9).
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { DataError } from '@groundup/kernels';
+import { fileExists, joinPath } from '#data-files';
+import { DataError, envVar } from '@groundup/kernels';
 import { Tensor } from '@groundup/tensor';
 import { IDX_IMAGES, IDX_LABELS, readIdxFile } from './idx.ts';
 import type { ImageLayout, LabelledImages } from './mnist.ts';
@@ -10,7 +9,7 @@ import { toFloat } from './transforms.ts';
 
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 /** The folder used when none is given: $GROUNDUP_FASHION_MNIST_DIR, else FASHION_MNIST_DIR. */
-export const fashionMnistDir = (): string => process.env['GROUNDUP_FASHION_MNIST_DIR'] || FASHION_MNIST_DIR;
+export const fashionMnistDir = (): string => envVar('GROUNDUP_FASHION_MNIST_DIR') || FASHION_MNIST_DIR;
 export const FASHION_MNIST_INSTALL = 'apt-get install -y dataset-fashion-mnist';
 export const FASHION_MNIST_CLASSES: readonly string[] = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 
@@ -25,12 +24,12 @@ export interface FashionMnistOptions {
 
 const files = (dir: string, split: 'train' | 'test'): { images: string; labels: string } => {
   const stem = split === 'train' ? 'train' : 't10k';
-  return { images: join(dir, `${stem}-images-idx3-ubyte.gz`), labels: join(dir, `${stem}-labels-idx1-ubyte.gz`) };
+  return { images: joinPath(dir, `${stem}-images-idx3-ubyte.gz`), labels: joinPath(dir, `${stem}-labels-idx1-ubyte.gz`) };
 };
 
 /** Whether the files are there; when not, the reason holds the apt-get line. */
 export function fashionMnistAvailable(dir = fashionMnistDir()): { ok: true } | { ok: false; reason: string } {
-  const missing = (['train', 'test'] as const).flatMap((s) => Object.values(files(dir, s))).filter((f) => !existsSync(f));
+  const missing = (['train', 'test'] as const).flatMap((s) => Object.values(files(dir, s))).filter((f) => !fileExists(f));
   if (missing.length === 0) return { ok: true };
   return { ok: false, reason: `Fashion-MNIST is not installed (${missing.length === 4 ? `no files in ${dir}` : `missing ${missing.join(', ')}`}); install Debian's dataset-fashion-mnist:\n${FASHION_MNIST_INSTALL}` };
 }
@@ -40,7 +39,7 @@ export function fashionMnist({ split = 'train', layout = 'NCHW', dir = fashionMn
   if (split !== 'train' && split !== 'test') throw new DataError(`fashionMnist: split must be 'train' or 'test', got '${split}'`);
   const f = files(dir, split);
   const av = fashionMnistAvailable(dir);
-  if (!existsSync(f.images) || !existsSync(f.labels)) throw new DataError(`fashionMnist: ${av.ok ? 'files missing' : av.reason}`);
+  if (!fileExists(f.images) || !fileExists(f.labels)) throw new DataError(`fashionMnist: ${av.ok ? 'files missing' : av.reason}`);
   const lab = readIdxFile(f.labels), img = readIdxFile(f.images);
   if (lab.magic !== IDX_LABELS) throw new DataError(`fashionMnist: ${f.labels} holds images, not labels`);
   if (img.magic !== IDX_IMAGES || img.dims[1] !== 28 || img.dims[2] !== 28)

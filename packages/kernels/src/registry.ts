@@ -6,6 +6,7 @@
 // throws a BackendError with its reason.
 import type { Availability, Backend, BackendName, KernelName, Kernels } from './backend.ts';
 import { kernelNames } from './backend.ts';
+import { envVar, notice } from './environment.ts';
 import { BackendError } from './errors.ts';
 
 export const autoOrder: readonly BackendName[] = ['cuda', 'native', 'wasm-mt', 'wasm', 'js'];
@@ -55,9 +56,9 @@ export function selectionNote(): string | null {
 
 function sayOnce(line: string): void {
   note = line;
-  if (said.has(line) || process.env.GROUNDUP_VERBOSE !== '1' || process.env.GROUNDUP_QUIET === '1') return;
+  if (said.has(line) || envVar('GROUNDUP_VERBOSE') !== '1' || envVar('GROUNDUP_QUIET') === '1') return;
   said.add(line);
-  process.stderr.write(`groundup: ${line}\n`);
+  notice(`groundup: ${line}`);
 }
 
 function parseName(v: string, where: string): BackendName | 'auto' {
@@ -91,7 +92,7 @@ function resolve(want: BackendName | 'auto'): Backend {
 /** The backend that kernels dispatch to. */
 export function getBackend(): Backend {
   if (active) return active;
-  if (requested === null) requested = parseName(process.env.GROUNDUP_BACKEND ?? 'auto', 'GROUNDUP_BACKEND');
+  if (requested === null) requested = parseName(envVar('GROUNDUP_BACKEND') ?? 'auto', 'GROUNDUP_BACKEND');
   active = resolve(requested);
   return active;
 }

@@ -7,7 +7,7 @@
 // fit(n, { resume }) needs to continue so that the result is bit-identical to an uninterrupted run.
 // Files are written atomically (temp file, fsync, rename: nn's writeFileAtomic), so a crash while
 // writing leaves the previous checkpoint as it was.
-import { existsSync } from 'node:fs';
+import { fileExists } from '#learner-host';
 import { SerializationError } from '@groundup/kernels';
 import { loadSafetensors, serializeSafetensors, writeFileAtomic, type StateDict } from '@groundup/nn';
 import type { Hypers, ParamState } from '@groundup/optim';
@@ -92,7 +92,7 @@ const bad = (path: string, what: string): SerializationError =>
 /** Reads and checks a checkpoint; nothing in the learner changes. */
 export function readCheckpoint(path: string, opts: { needTraining: boolean }): Checkpoint {
   if (typeof path !== 'string' || path === '') throw new SerializationError(`checkpoint: the path must be a non-empty string, got ${JSON.stringify(path)}`);
-  if (!existsSync(path))
+  if (!fileExists(path))
     throw bad(path, `no such file; pass the path a SaveModelCallback wrote (by default models/model.ckpt), or learn.save(path) wrote`);
   let contents;
   try {

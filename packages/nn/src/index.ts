@@ -23,5 +23,6 @@ export { type StateDict, type LoadStateDictOptions, type LoadResult, torchKey } 
 export {
   serialize as serializeSafetensors, deserialize as deserializeSafetensors, type SafetensorsContents, type SafetensorsDType,
 } from './safetensors.ts';
-export { save, load, loadInto, loadSafetensors, writeFileAtomic, type SaveOptions } from './save.ts';
+// files need Node: a browser build gets save.browser.ts (package.json "imports", "browser" condition)
+export { save, load, loadInto, loadSafetensors, writeFileAtomic, type SaveOptions } from '#save';
 export { clipGradNorm_, clipGradValue_, type ClipGradNormOptions } from './clip-grad.ts';

@@ -4,7 +4,8 @@
 //   loadInto(model, 'model.safetensors')    load, then model.loadStateDict(sd)
 // Writing is atomic: a temp file in the same folder, flushed, then renamed over the target, so a
 // crash never leaves half a file. Reading checks the header against the file size before reading
-// the rest, and validates the whole header before allocating any tensor.
+// the rest, and validates the whole header before allocating any tensor. Node only: browsers get
+// save.browser.ts, and serializeSafetensors / deserializeSafetensors work on bytes anywhere.
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';

@@ -29,6 +29,8 @@ export const jobNames: readonly JobName[] = ['gemmChunk', 'indirectForwardChunk'
 
 interface WasmApi {
   Module: new (bytes: Uint8Array) => WasmModule;
+  /** Asynchronous compile (browsers limit the synchronous one on a page's main thread). */
+  compile(bytes: Uint8Array): Promise<WasmModule>;
   Instance: new (module: WasmModule, imports: { env: { memory: WasmMemory } }) => { exports: unknown };
   Memory: new (descriptor: { initial: number; maximum: number; shared: true }) => WasmMemory;
   validate(bytes: Uint8Array): boolean;

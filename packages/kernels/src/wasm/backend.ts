@@ -1,8 +1,9 @@
 // The 'wasm' and 'wasm-mt' backends: float32 GEMM and conv2d in the AssemblyScript module.
 // Both share the code; wasm-mt adds worker threads. gemmF64, im2col and col2im are left to js
 // (the registry falls back per kernel): copying in and out would cost more than they compute.
-import { availableParallelism } from 'node:os';
+import { cpuCount } from '#wasm-thread';
 import type { Backend, BackendName, Conv2dGeometry, GemmArgs, Kernels } from '../backend.ts';
+import { envVar } from '../environment.ts';
 import { findBackend } from '../registry.ts';
 import { instantiate, type WasmExports } from './api.ts';
 import { Arena } from './arena.ts';
@@ -15,7 +16,7 @@ import { MAX_THREADS, Pool } from './pool.ts';
  * Threads for wasm-mt, the main thread included: GROUNDUP_THREADS, else 2 (the main thread and one
  * worker), or 1 on a single-CPU machine, where a second thread could only take turns.
  */
-export function threadCount(env = process.env.GROUNDUP_THREADS, cpus = availableParallelism()): number {
+export function threadCount(env = envVar('GROUNDUP_THREADS'), cpus = cpuCount()): number {
   const t = env === undefined || env === '' ? Math.min(2, cpus) : Number(env);
   if (!Number.isInteger(t) || t < 1) throw new RangeError(`GROUNDUP_THREADS must be a whole number ≥ 1, got '${env}'`);
   return Math.min(t, MAX_THREADS);

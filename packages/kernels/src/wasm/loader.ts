@@ -1,11 +1,13 @@
 // Registers the 'wasm' and 'wasm-mt' backends. Nothing loads until a backend is asked for; then
-// the module built by `pnpm build:wasm` is compiled synchronously (fine in Node). When it is
-// missing or the runtime rejects it, the backend stays registered but unavailable, with the reason.
-import type { Backend } from '../backend.ts';
+// Node compiles the module built by `pnpm build:wasm` synchronously. A browser cannot: there
+// `await initWasm()` fetches and compiles it first (module.browser.ts). When the module is
+// missing or the runtime rejects it, the backends stay registered but unavailable, with the reason.
+import { loadModule, prepareModule, type ModuleResult } from '#wasm-module';
+import { threadsProblem } from '#wasm-thread';
+import type { Availability, Backend } from '../backend.ts';
 import { registerBackend } from '../registry.ts';
 import { missingExports } from './api.ts';
 import { createWasmBackend, threadCount } from './backend.ts';
-import { loadModule, type ModuleResult } from './module.ts';
 
 function unavailable(name: 'wasm' | 'wasm-mt', reason: string): Backend {
   return { name, describe: () => reason, available: () => ({ ok: false, reason }), kernels: {} };
@@ -19,11 +21,25 @@ export function registerWasmBackends(dir?: string): void {
     registerBackend(name, () => {
       const m = moduleOnce();
       if (!m.ok) return unavailable(name, m.reason);
-      const b = createWasmBackend(name, m.loaded, name === 'wasm' ? 1 : threadCount());
+      const threads = name === 'wasm' ? 1 : threadCount();
+      const problem = threads > 1 ? threadsProblem() : null;
+      if (problem) return unavailable(name, problem);
+      const b = createWasmBackend(name, m.loaded, threads);
       const missing = missingExports(b.internals.exports);
       if (missing.length) return unavailable(name, `${m.loaded.file} is stale (no ${missing.join(', ')}); run \`pnpm build:wasm\``);
       return b;
     });
+}
+
+/**
+ * Makes the wasm backends ready to load: a no-op in Node; in a browser it fetches and compiles
+ * the module, then registers the backends over it. Resolves to whether the module loaded.
+ */
+export async function initWasm(): Promise<Availability> {
+  const before = loadModule();
+  const m = await prepareModule();
+  if (!before.ok && m.ok) registerWasmBackends();
+  return m.ok ? { ok: true } : { ok: false, reason: m.reason };
 }
 
 registerWasmBackends();

@@ -1,6 +1,7 @@
 // Finds, validates and compiles the Wasm module built by `pnpm build:wasm`. The relaxed-SIMD
 // build is preferred where the runtime validates it (Node 20 needs a V8 flag, set in-process
-// before compiling); otherwise the plain-SIMD build is the fallback.
+// before compiling); otherwise the plain-SIMD build is the fallback. This is Node's loader;
+// browsers get module.browser.ts through the "#wasm-module" import in package.json.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -44,4 +45,9 @@ export function loadModule(dir = defaultBuildDir(), allowRelaxed = process.env.G
   }
   if (rejected.length) return { ok: false, reason: `${rejected.join('; ')} (Node ${process.versions.node} lacks Wasm SIMD?)` };
   return { ok: false, reason: `not built: ${shown}/${files.simd} is missing; run \`pnpm build:wasm\`` };
+}
+
+/** Node compiles the module synchronously when a backend is first asked for: nothing to prepare. */
+export async function prepareModule(): Promise<ModuleResult> {
+  return loadModule();
 }

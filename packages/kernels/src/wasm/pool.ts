@@ -1,6 +1,7 @@
-// Runs a job's chunks on the main thread and, for wasm-mt, on worker_threads that share the
-// arena's memory. The Kernels interface is synchronous, so the main thread takes chunks itself
-// and then blocks (Atomics.wait) until the workers' chunks are done.
+// Runs a job's chunks on the main thread and, for wasm-mt, on worker threads (worker_threads in
+// Node, Web Workers in a browser: see thread.ts) that share the arena's memory. The Kernels
+// interface is synchronous, so the main thread takes chunks itself and then blocks
+// (Atomics.wait) until the workers' chunks are done.
 //
 // Control block (i32 words at CTRL), the only channel between threads:
 //   TICKET  gen << 16 | next chunk — a new gen announces a job; CAS on it hands out chunks;
@@ -9,9 +10,10 @@
 //   NCHUNKS, DONE, JOB (index into jobNames), PARAMS (byte offset of the parameter block),
 //   ERROR (a worker's chunk threw: the job fails on the main thread)
 //   STATE + tid: 0 no worker, 1 starting, 2 running — workers clear it when they retire
-// Workers start lazily on the first threaded job, are unref'd so that a script exits on its
-// own, and retire after IDLE_MS without work (the next job starts them again).
-import { Worker } from 'node:worker_threads';
+// Workers start lazily on the first threaded job, never keep a Node script alive (unref'd), and
+// retire after IDLE_MS without work (the next job starts them again).
+import { startWorker, threadsProblem } from '#wasm-thread';
+import { envVar, notice } from '../environment.ts';
 import { jobNames, type JobName, type WasmExports, type WasmModule } from './api.ts';
 import { CTRL, type Arena } from './arena.ts';
 
@@ -19,19 +21,19 @@ const TICKET = 0, NCHUNKS = 1, DONE = 2, JOB = 3, PARAMS = 4, ERROR = 5, STATE =
 const CLOSED = 0xffff;
 export const MAX_THREADS = 32;
 /** Workers retire after this long without a job; GROUNDUP_WASM_IDLE_MS overrides. */
-const IDLE_MS = Number(process.env.GROUNDUP_WASM_IDLE_MS) || 2000;
+const IDLE_MS = Number(envVar('GROUNDUP_WASM_IDLE_MS')) || 2000;
 /** Loads of DONE the main thread polls before it sleeps in Atomics.wait (a futex wake costs tens of µs). */
 const SPIN = 20000;
 /**
  * How long an idle worker polls for the next job before it sleeps: calls in a loop usually come
  * back within this, and then skip the futex wake (tens of µs, more on a busy VM).
  */
-const WORKER_SPIN_US = Number(process.env.GROUNDUP_WASM_SPIN_US ?? 500);
+const WORKER_SPIN_US = Number(envVar('GROUNDUP_WASM_SPIN_US') ?? 500);
 
 export class Pool {
   private gen = 0;
-  /** Keeps the (unref'd) Worker objects referenced. */
-  private readonly workers: (Worker | null)[] = [];
+  /** Keeps the Worker objects referenced. */
+  private readonly workers: (object | null)[] = [];
   /** Set when a worker failed to start or crashed: the pool goes on with the main thread alone. */
   private broken = false;
   /** Threaded jobs run, and how many of their chunks the workers took (tests, benchmarks). */
@@ -40,6 +42,8 @@ export class Pool {
   constructor(readonly threads: number, private readonly arena: Arena, private readonly exports: WasmExports,
     private readonly module: WasmModule, private readonly idleMs = IDLE_MS) {
     if (threads < 1 || threads > MAX_THREADS) throw new RangeError(`threads must be 1..${MAX_THREADS}, got ${threads}`);
+    const problem = threads > 1 ? threadsProblem() : null;
+    if (problem) throw new RangeError(`wasm-mt: ${threads} threads are not possible here: ${problem}`);
   }
 
   private get ctrl(): Int32Array {
@@ -59,17 +63,12 @@ export class Pool {
     if (this.broken) return;
     for (let tid = 1; tid < this.threads; tid++) {
       if (Atomics.compareExchange(c, STATE + tid, 0, 1) !== 0) continue;
-      const w = new Worker(new URL('./worker.mjs', import.meta.url), {
-        workerData: { module: this.module, memory: this.arena.memory, ctrl: CTRL, tid, idleMs: this.idleMs, spinUs: WORKER_SPIN_US, jobNames },
-        execArgv: [], // worker.mjs is plain JS: no tsx needed
-      });
-      w.unref();
-      w.on('error', (e: Error) => {
+      const data = { module: this.module, memory: this.arena.memory, ctrl: CTRL, tid, idleMs: this.idleMs, spinUs: WORKER_SPIN_US, jobNames };
+      this.workers[tid] = startWorker(data, (e: Error) => {
         Atomics.store(c, STATE + tid, 0);
-        if (!this.broken) process.stderr.write(`groundup: wasm-mt worker ${tid} failed (${e.message}); continuing on the main thread\n`);
+        if (!this.broken) notice(`groundup: wasm-mt worker ${tid} failed (${e.message}); continuing on the main thread`);
         this.broken = true;
       });
-      this.workers[tid] = w;
     }
   }
 

@@ -4,13 +4,13 @@
 //     phase, with the live smoothed loss; the table rows print above them.
 //   - Anywhere else (a pipe, a file, CI=true): plain lines only, never an escape code. A run whose
 //     epochs are long gets a plain progress line at most every `every` seconds.
-import cliProgress from 'cli-progress';
+import { cliProgress, defaultProgressStream, inCI } from '#learner-host';
 import { Callback } from '../callback.ts';
 import type { LogRow } from '../types.ts';
 
 export interface ProgressStream { write(s: string): unknown; isTTY?: boolean }
 export interface ProgressOptions {
-  /** where to write (default process.stdout) */
+  /** where to write (default process.stdout; the console in a browser) */
   stream?: ProgressStream;
   /** bars (true) or plain lines (false); default: bars when the stream is a TTY and CI is not set */
   tty?: boolean;
@@ -44,8 +44,8 @@ export class ProgressCallback extends Callback {
 
   constructor(opts: ProgressOptions = {}) {
     super();
-    this.stream = opts.stream ?? process.stdout;
-    this.tty = opts.tty ?? (!!this.stream.isTTY && !process.env['CI']);
+    this.stream = opts.stream ?? defaultProgressStream();
+    this.tty = opts.tty ?? (!!this.stream.isTTY && !inCI());
     this.every = opts.every ?? 10;
   }
 

@@ -5,8 +5,7 @@
 //       the same weights, bit for bit, as a run that was never stopped.
 //   new SaveModelCallback({ path, monitor: 'valid_loss' })   only when the monitored value
 //       improves, and the best model is loaded back at the end of the fit (fastai's default).
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { makeParentDir } from '#learner-host';
 import { Callback } from '../callback.ts';
 import { loadCheckpointInto, readCheckpoint, writeCheckpoint } from '../checkpoint.ts';
 import { LearnerError } from '../errors.ts';
@@ -52,7 +51,7 @@ export class SaveModelCallback extends Callback {
     if (!this.#active) return;
     this.best = this.comp === 'min' ? Infinity : -Infinity;
     this.saved = [];
-    mkdirSync(dirname(this.path), { recursive: true });
+    makeParentDir(this.path);
   }
 
   override afterEpoch(): void {

@@ -2,8 +2,7 @@
 // activation stats): one or more panels side by side, each with lines and/or points, linear or
 // log axes with round tick values, a legend, labelled markers and vertical rules. No dependencies;
 // the file opens in any browser.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeOutputFile } from '#learner-host';
 
 export interface Series {
   x: readonly number[];
@@ -142,7 +141,6 @@ export function chartSvg(panels: Panel[], opts: ChartOptions = {}): string {
 
 /** Writes the chart to path (creating folders) and returns the path. */
 export function saveChart(path: string, panels: Panel[], opts: ChartOptions = {}): string {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, chartSvg(panels, opts));
+  writeOutputFile(path, chartSvg(panels, opts));
   return path;
 }

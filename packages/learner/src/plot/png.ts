@@ -1,8 +1,6 @@
 // A minimal PNG writer (8-bit RGB, zlib from node) and a viridis-like colour map, for heat maps
 // such as ActivationStats.colorDim. No dependencies.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { deflate, writeOutputFile } from '#learner-host';
 
 const CRC = new Uint32Array(256).map((_, n) => {
   let c = n;
@@ -17,7 +15,7 @@ function crc32(bytes: Uint8Array): number {
 function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length), dv = new DataView(out.buffer);
   dv.setUint32(0, data.length);
-  out.set(Buffer.from(type, 'latin1'), 4);
+  out.set(Array.from(type, (ch) => ch.charCodeAt(0)), 4); // the 4-letter chunk type, ASCII
   out.set(data, 8);
   dv.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
   return out;
@@ -31,7 +29,7 @@ export function encodePng(width: number, height: number, rgb: Uint8Array): Uint8
   const ihdr = new Uint8Array(13), dv = new DataView(ihdr.buffer);
   dv.setUint32(0, width); dv.setUint32(4, height);
   ihdr.set([8, 2, 0, 0, 0], 8);
-  const parts = [new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array())];
+  const parts = [new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflate(raw)), chunk('IEND', new Uint8Array())];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
   for (const p of parts) { out.set(p, o); o += p.length; }
@@ -63,7 +61,6 @@ export function saveHeatmapPng(path: string, values: readonly (readonly number[]
     const r = rows - 1 - Math.floor(y / cellH);
     for (let x = 0; x < W; x++) rgb.set(viridis((values[r]![Math.floor(x / cellW)]! - lo) / span), (y * W + x) * 3);
   }
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, encodePng(W, H, rgb));
+  writeOutputFile(path, encodePng(W, H, rgb));
   return path;
 }
