@@ -54,11 +54,13 @@ for (const name of Object.keys(targets)) {
   spawnSync(process.execPath, [join(root, targets[name].script)], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
+// NO_COLOR alone turns uvu's colours off; FORCE_COLOR beside it makes Node warn in every child.
+const withoutForceColor = ({ FORCE_COLOR: _, ...env }) => env;
 const skipDir = mkdtempSync(join(tmpdir(), 'groundup-skips-'));
 const skipLog = join(skipDir, 'skips.jsonl');
 const child = spawn(process.execPath, ['--import', 'tsx', uvuBin, dir, pattern, '-i', 'fixtures', '-i', 'helpers'], {
   cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
-  env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', GROUNDUP_QUIET: process.env.GROUNDUP_QUIET ?? '1', GROUNDUP_SKIP_LOG: skipLog },
+  env: { ...withoutForceColor(process.env), NO_COLOR: '1', GROUNDUP_QUIET: process.env.GROUNDUP_QUIET ?? '1', GROUNDUP_SKIP_LOG: skipLog },
 });
 let text = '';
 child.stdout.setEncoding('utf8');
