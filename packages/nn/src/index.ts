@@ -16,6 +16,8 @@ export { Dropout, type DropoutLayerOptions } from './dropout.ts';
 export { Flatten } from './flatten.ts';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d } from './pooling.ts';
 export { Embedding, type EmbeddingLayerOptions } from './embedding.ts';
+export { RNNCell, LSTMCell, GRUCell, type RNNCellOptions } from './rnn-cell.ts';
+export { RNN, LSTM, GRU, type RNNOptions, type RNNLayerOptions } from './rnn.ts';
 export { MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from './loss.ts';
 export * as F from './functional/index.ts';
 export * as init from './init.ts';
