@@ -9,7 +9,7 @@
 import { ShapeError } from '@groundup/kernels';
 import { cat, empty, stack, zeros, type DType, type Tensor } from '@groundup/tensor';
 import { dropout } from './functional/dropout.ts';
-import { gateCount, rnnLayer, type RNNMode, type RNNWeights } from './functional/rnn.ts';
+import { gateCount, rnnSteps, type RNNMode, type RNNWeights } from './functional/rnn.ts';
 import * as init from './init.ts';
 import { Module } from './module.ts';
 import { Parameter } from './parameter.ts';
@@ -115,20 +115,21 @@ abstract class RNNBase<State> extends Module<[Tensor, (State | null)?], [Tensor,
   /** Runs every layer and direction: x [T, B, I], h0 (and c0) [L·D, B, H] → output [T, B, D·H], hN (cN). */
   protected run(x: Tensor, h0: Tensor, c0: Tensor | null): [Tensor, Tensor, Tensor | null] {
     const D = this.numDirections, hs: Tensor[] = [], cs: Tensor[] = [];
-    let out = x;
+    // The layers hand each other lists of time steps (see rnnSteps).
+    let steps = x.unbind(0);
     for (let l = 0; l < this.numLayers; l++) {
-      if (l > 0 && this.dropout > 0 && this.training) out = dropout(out, this.dropout);
-      const dirs: Tensor[] = [];
+      if (l > 0 && this.dropout > 0 && this.training) steps = steps.map((s) => dropout(s, this.dropout));
+      const dirs: Tensor[][] = [];
       for (let d = 0; d < D; d++) {
         const k = l * D + d;
-        const [o, h, c] = rnnLayer(this.mode, out, h0.select(0, k), c0 ? c0.select(0, k) : null, this.layerWeights(l, d), d === 1);
+        const [o, h, c] = rnnSteps(this.mode, steps, h0.select(0, k), c0 ? c0.select(0, k) : null, this.layerWeights(l, d), d === 1);
         dirs.push(o);
         hs.push(h);
         if (c) cs.push(c);
       }
-      out = D === 1 ? dirs[0]! : cat(dirs, 2);
+      steps = D === 1 ? dirs[0]! : dirs[0]!.map((o, t) => cat([o, dirs[1]![t]!], 1));
     }
-    return [out, stack(hs, 0), c0 ? stack(cs, 0) : null];
+    return [stack(steps, 0), stack(hs, 0), c0 ? stack(cs, 0) : null];
   }
 
   /** output back in the caller's layout: batch-first, or without the batch dim. */

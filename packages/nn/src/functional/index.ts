@@ -13,4 +13,4 @@ export {
   mseLoss, l1Loss, nllLoss, crossEntropy, binaryCrossEntropy, binaryCrossEntropyWithLogits,
   type Reduction, type ReductionOptions, type NllLossOptions, type CrossEntropyOptions, type BceOptions, type BceWithLogitsOptions,
 } from './loss.ts';
-export { rnnTanhCell, rnnReluCell, lstmCell, gruCell, rnnLayer, type RNNMode, type RNNWeights } from './rnn.ts';
+export { rnnTanhCell, rnnReluCell, lstmCell, gruCell, rnnLayer, rnnSteps, type RNNMode, type RNNWeights } from './rnn.ts';

@@ -5,8 +5,8 @@
 //   LSTM  [i, f, g, o] = x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh;  c' = σ(f)·c + σ(i)·tanh(g);  h' = σ(o)·tanh(c')
 //   GRU   [r, z, n]: r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r·h_n);  h' = (1 − z)·n + z·h
 //         where x_· = x·W_ihᵀ + b_ih and h_· = h·W_hhᵀ + b_hh, so b_hn stays inside r·(…).
-// The sequence loop does one GEMM for the input projection of every time step, then per step one
-// GEMM for the hidden projection and a few elementwise ops on the whole gate block.
+// Per time step: one GEMM for the input projection, one for the hidden projection, and a few
+// elementwise ops on the whole gate block (one sigmoid for i, f and o together).
 import { ShapeError } from '@groundup/kernels';
 import { stack, type Tensor } from '@groundup/tensor';
 
@@ -54,20 +54,29 @@ function step(mode: RNNMode, gx: Tensor, h: Tensor, c: Tensor | null, wHhT: Tens
  * (the backward direction of a bidirectional layer); outputs stay in time order.
  */
 export function rnnLayer(mode: RNNMode, x: Tensor, h0: Tensor, c0: Tensor | null, w: RNNWeights, reverse = false): [Tensor, Tensor, Tensor | null] {
-  const [T, B, I] = x.shape as [number, number, number];
-  const H = w.wHh.shape[1]!;
-  const foldBias = mode === 'GRU' ? w.bIh : sumBias(w);
-  const xw = affine(x.reshape(T * B, I), w.wIh.t(), foldBias).view(T, B, -1);
-  const wHhT = w.wHh.t();
+  const [outs, h, c] = rnnSteps(mode, x.unbind(0), h0, c0, w, reverse);
+  return [stack(outs, 0), h, c];
+}
+
+/**
+ * rnnLayer on a sequence given as its time steps, each [B, I]; returns the outputs as time steps.
+ * Stacked layers pass lists, so no step is ever sliced out of a [T, ...] tensor: the backward of
+ * such a slice fills a whole [T, ...] gradient, T times over.
+ */
+export function rnnSteps(mode: RNNMode, xs: readonly Tensor[], h0: Tensor, c0: Tensor | null, w: RNNWeights, reverse = false): [Tensor[], Tensor, Tensor | null] {
+  const T = xs.length, H = w.wHh.shape[1]!;
+  const wIhT = w.wIh.t(), wHhT = w.wHh.t();
+  // RNN and LSTM add b_ih + b_hh once per step; the GRU keeps b_hh inside r·(h·W_hnᵀ + b_hn).
+  const bias = mode === 'GRU' ? w.bIh : sumBias(w);
   const bHh = mode === 'GRU' ? w.bHh : null;
   const outs = new Array<Tensor>(T);
   let h = h0, c = c0;
   for (let k = 0; k < T; k++) {
     const t = reverse ? T - 1 - k : k;
-    [h, c] = step(mode, xw.select(0, t), h, c, wHhT, bHh, H);
+    [h, c] = step(mode, affine(xs[t]!, wIhT, bias), h, c, wHhT, bHh, H);
     outs[t] = h;
   }
-  return [stack(outs, 0), h, c];
+  return [outs, h, c];
 }
 
 function checkCell(op: string, x: Tensor, h: Tensor, w: RNNWeights): void {
