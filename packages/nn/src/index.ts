@@ -11,6 +11,7 @@ export { Identity } from './identity.ts';
 export { Linear, type LinearOptions } from './linear.ts';
 export { ReLU, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation.ts';
 export { Conv2d, type Conv2dLayerOptions } from './conv2d.ts';
+export { ConvTranspose2d, type ConvTranspose2dLayerOptions } from './conv-transpose2d.ts';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batchnorm.ts';
 export { Dropout, type DropoutLayerOptions } from './dropout.ts';
 export { Flatten } from './flatten.ts';
