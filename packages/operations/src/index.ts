@@ -7,3 +7,6 @@ export { NeuralNetwork } from './network.ts';
 export { Optimizer, SGD } from './optimizer.ts';
 export { Trainer, permuteData, generateBatches, evalRegressionModel, type FitOptions, type FitResult } from './trainer.ts';
 export { assertSameShape } from './assert-shape.ts';
+// Weidman ch6: NumberWithGrad, RNN/LSTM/GRU nodes and layers, their trainer (namespace rnn).
+export * as rnn from './rnn/index.ts';
+export { NumberWithGrad } from './rnn/number-with-grad.ts';
