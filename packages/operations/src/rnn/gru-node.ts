@@ -8,9 +8,9 @@
 import type { Tensor } from '@groundup/tensor';
 import { accumulate, type Params } from './params.ts';
 import { dsigmoidOf, dtanhOf } from './lstm-node.ts';
-import { outputBackward, outputForward, type StepNode } from './rnn-node.ts';
+import { HiddenStateNode, outputBackward, outputForward } from './rnn-node.ts';
 
-export class GRUNode implements StepNode {
+export class GRUNode extends HiddenStateNode {
   X_in!: Tensor;
   H_in!: Tensor;
   r!: Tensor;
@@ -52,14 +52,5 @@ export class GRUNode implements StepNode {
     const dX = drInt.matmul(v('W_xr').t()).add(duInt.matmul(v('W_xu').t())).add(dhBarInt.matmul(v('W_xh').t()));
     const dH = dhOut.mul(this.u).add(dhReset.mul(this.r)).add(drInt.matmul(v('W_hr').t())).add(duInt.matmul(v('W_hu').t()));
     return [dX, dH];
-  }
-
-  step(xIn: Tensor, state: readonly Tensor[], params: Params): [Tensor, Tensor[]] {
-    const [x, h] = this.forward(xIn, state[0]!, params);
-    return [x, [h]];
-  }
-  stepBackward(xOutGrad: Tensor, stateGrad: readonly Tensor[], params: Params): [Tensor, Tensor[]] {
-    const [dx, dh] = this.backward(xOutGrad, stateGrad[0]!, params);
-    return [dx, [dh]];
   }
 }

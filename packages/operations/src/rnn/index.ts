@@ -5,7 +5,7 @@
 //   new rnn.RNNModel([new rnn.LSTMLayer(256, 62)], 25, 62, new rnn.SoftmaxCrossEntropy());
 export { NumberWithGrad, ensureNumber, type Numberish } from './number-with-grad.ts';
 export { type Param, type Params, clearGradients } from './params.ts';
-export { RNNNode, type StepNode } from './rnn-node.ts';
+export { RNNNode, HiddenStateNode, type StepNode } from './rnn-node.ts';
 export { LSTMNode } from './lstm-node.ts';
 export { GRUNode } from './gru-node.ts';
 export { RecurrentLayer, RNNLayer, LSTMLayer, GRULayer } from './rnn-layer.ts';

@@ -24,7 +24,22 @@ export function outputBackward(name: string, hOut: Tensor, xOut: Tensor, xOutGra
   return xOutGrad.matmul(params.W_v!.value.t()).add(hOutGrad);
 }
 
-export class RNNNode implements StepNode {
+/** A node whose state is H alone (RNN, GRU): the book's forward(x, H) / backward(dX, dH) as a StepNode. */
+export abstract class HiddenStateNode implements StepNode {
+  abstract forward(xIn: Tensor, hIn: Tensor, params: Params): [Tensor, Tensor];
+  abstract backward(xOutGrad: Tensor, hOutGrad: Tensor, params: Params): [Tensor, Tensor];
+
+  step(xIn: Tensor, state: readonly Tensor[], params: Params): [Tensor, Tensor[]] {
+    const [x, h] = this.forward(xIn, state[0]!, params);
+    return [x, [h]];
+  }
+  stepBackward(xOutGrad: Tensor, stateGrad: readonly Tensor[], params: Params): [Tensor, Tensor[]] {
+    const [dx, dh] = this.backward(xOutGrad, stateGrad[0]!, params);
+    return [dx, [dh]];
+  }
+}
+
+export class RNNNode extends HiddenStateNode {
   Z!: Tensor;
   H_out!: Tensor;
   X_out!: Tensor;
@@ -46,14 +61,5 @@ export class RNNNode implements StepNode {
     accumulate(params.B_f!, dHint.sum(0, true), 'RNNNode: B_f');
     const dZ = dHint.matmul(params.W_f!.value.t());
     return [dZ.narrow(1, 0, this.vocab), dZ.narrow(1, this.vocab, dZ.shape[1]! - this.vocab)];
-  }
-
-  step(xIn: Tensor, state: readonly Tensor[], params: Params): [Tensor, Tensor[]] {
-    const [x, h] = this.forward(xIn, state[0]!, params);
-    return [x, [h]];
-  }
-  stepBackward(xOutGrad: Tensor, stateGrad: readonly Tensor[], params: Params): [Tensor, Tensor[]] {
-    const [dx, dh] = this.backward(xOutGrad, stateGrad[0]!, params);
-    return [dx, [dh]];
   }
 }
