@@ -62,14 +62,15 @@ for (const ex of experiments) {
   const iterations = quick ? Math.max(ex.iterations / 10, 100) : ex.iterations;
   console.log(`### ${ex.title}\n(sequence length ${ex.sequenceLength}, batch ${ex.batchSize}, ${iterations} iterations${quick ? '; the book: ' + ex.iterations : ''})\n`);
   const t0 = performance.now();
-  const { history } = trainCharModel(text, ex, {
+  const { history, trainer } = trainCharModel(text, ex, {
     iterations,
     sampleEvery: 100,
     onSample: (it, ma, sample) => {
       console.log(`iteration ${String(it).padStart(4)}: moving-average loss ${ma.toFixed(1)}`);
-      if (it % 500 === 0 || it + 100 >= iterations) console.log(`  sample: ${JSON.stringify(sample.slice(0, 120))}`);
+      if (it % 500 === 0) console.log(`  sample: ${JSON.stringify(sample.slice(0, 120))}`);
     },
   });
+  console.log(`after ${iterations} iterations, a sample of 200 characters:\n${trainer.sampleOutput(0, 200)}\n`);
   const first = history[0]!.movingAverage, last = history[history.length - 1]!.movingAverage;
   console.log(`loss ${first.toFixed(1)} → ${last.toFixed(1)} (moving average over 100 iterations) in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
   curves.push({ name: ex.title.split(',')[0]!.slice(0, 22), values: history.filter((_, i) => i % 10 === 0).map((p) => p.movingAverage / (ex.batchSize * ex.sequenceLength)) });
