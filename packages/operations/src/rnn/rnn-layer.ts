@@ -2,7 +2,8 @@
 // step, all sharing the layer's params. Input (B, T, V) one-hot characters (or the previous
 // layer's output), output (B, T, O). As in the book:
 //  - the parameters are drawn at the first forward, when V is known, from numpy's global
-//    RandomState (numpyRandom; seed it for repeatable runs), and one node per time step is made
+//    RandomState (numpyRandom; seed it for repeatable runs) and kept in the input's dtype
+//    (float64 unless the trainer is given float32), and one node per time step is made
 //    then, so the sequence length is fixed (shorter sequences, e.g. sampling one character, use
 //    the first nodes);
 //  - the hidden state carries over between batches: after each forward, start_H becomes the batch
@@ -46,14 +47,17 @@ export abstract class RecurrentLayer {
     if (this.first) {
       this.vocabSize = V;
       this.weightScale ??= this.defaultScale(V);
+      // Drawn in float64 (numpy's values), then kept in the input's dtype
       this.params = this.initParams(V, this.weightScale);
+      if (xSeqIn.dtype !== 'float64')
+        for (const p of Object.values(this.params)) [p.value, p.deriv] = [p.value.to(xSeqIn.dtype), p.deriv.to(xSeqIn.dtype)];
       this.nodes = Array.from({ length: T }, () => this.makeNode());
       this.first = false;
     }
     if (V !== this.vocabSize) throw new ShapeError(`${this.constructor.name}.forward: built for ${this.vocabSize} features, got [${xSeqIn.shape}]`);
     if (T > this.nodes.length) throw new ShapeError(`${this.constructor.name}.forward: it has ${this.nodes.length} nodes (the first sequence length), got a sequence of ${T}`);
     this.input = xSeqIn;
-    let state = this.start.map((s) => s.expand(B, this.hiddenSize).contiguous());
+    let state = this.start.map((s) => s.to(xSeqIn.dtype).expand(B, this.hiddenSize).contiguous());
     const outs: Tensor[] = [];
     for (let t = 0; t < T; t++) {
       const [y, s] = this.nodes[t]!.step(xSeqIn.select(1, t), state, this.params);

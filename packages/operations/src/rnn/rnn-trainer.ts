@@ -25,7 +25,11 @@ export class RNNTrainer {
   /** The RNG sampleOutput draws from (numpy's global one, as np.random.choice). */
   rng: RandomState = numpyRandom;
 
-  constructor(readonly data: string, readonly model: RNNModel, readonly optim: RNNOptimizer, readonly batchSize = 32) {
+  /** The one-hot batches' dtype, and so the model's: float64 (the book's numpy) unless given float32. */
+  readonly dtype: 'float32' | 'float64';
+
+  constructor(readonly data: string, readonly model: RNNModel, readonly optim: RNNOptimizer, readonly batchSize = 32, opts: { dtype?: 'float32' | 'float64' } = {}) {
+    this.dtype = opts.dtype ?? 'float64';
     this.chars = [...new Set(data)].sort();
     this.vocabSize = this.chars.length;
     this.charToIdx = new Map(this.chars.map((c, i) => [c, i]));
@@ -48,10 +52,10 @@ export class RNNTrainer {
     return [inputs, targets];
   }
 
-  /** (B, T, V) one-hot float64. */
+  /** (B, T, V) one-hot, in the trainer's dtype. */
   generateOneHotArray(indices: readonly Int32Array[]): Tensor {
     const T = indices[0]!.length, V = this.vocabSize;
-    const out = new Float64Array(indices.length * T * V);
+    const out = this.dtype === 'float64' ? new Float64Array(indices.length * T * V) : new Float32Array(indices.length * T * V);
     indices.forEach((seq, b) => seq.forEach((c, t) => { out[(b * T + t) * V + c] = 1; }));
     return Tensor.fromData(out, [indices.length, T, V]);
   }
@@ -61,9 +65,9 @@ export class RNNTrainer {
     const m = this.model.clone(), V = this.vocabSize;
     let c = inputChar, text = '';
     for (let i = 0; i < sampleLength; i++) {
-      const x = zeros([1, 1, V], { dtype: 'float64' });
+      const x = zeros([1, 1, V], { dtype: this.dtype });
       x.data[c] = 1;
-      const p = m.forward(x).softmax(-1).dataSync();
+      const p = Float64Array.from(m.forward(x).softmax(-1).dataSync());
       c = this.rng.choice(V, undefined, true, p);
       text += this.chars[c];
     }
