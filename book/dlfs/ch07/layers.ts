@@ -38,18 +38,22 @@ export class DenseLayer extends PyTorchLayer {
   }
 }
 
-/** What ConvLayer and DeconvLayer share: activation, optional flatten, dropout after the convolution. */
+/** What ConvLayer and DeconvLayer share: the convolution (registered first, as PyTorch lists it), activation, optional flatten, dropout. */
 abstract class ConvBlock extends PyTorchLayer {
   activation: AnyModule | null;
   dropout?: Dropout;
-  constructor(activation: AnyModule | null, dropout: number, readonly flatten: boolean) {
+  readonly flatten: boolean;
+  readonly #layer: Conv2d | ConvTranspose2d;
+  constructor(name: string, layer: Conv2d | ConvTranspose2d, activation: AnyModule | null, dropout: number, flatten: boolean) {
     super();
+    this.registerModule(name, layer);
+    this.#layer = layer;
     this.activation = activation;
+    this.flatten = flatten;
     if (dropout < 1.0) this.dropout = new Dropout(1 - dropout);
   }
-  protected abstract convolve(x: Tensor): Tensor;
   override forward(x: Tensor): Tensor {
-    x = this.convolve(x);
+    x = this.#layer.call(x);
     if (this.activation) x = this.activation.call(x) as Tensor;
     if (this.flatten) x = x.view(x.shape[0]!, x.shape[1]! * x.shape[2]! * x.shape[3]!);
     if (this.dropout) x = this.dropout.call(x);
@@ -59,20 +63,16 @@ abstract class ConvBlock extends PyTorchLayer {
 
 /** nn.Conv2d with padding filterSize // 2 (the size is kept), then activation, optional flatten, dropout. */
 export class ConvLayer extends ConvBlock {
-  conv: Conv2d;
+  declare readonly conv: Conv2d;
   constructor(inChannels: number, outChannels: number, filterSize: number, activation: AnyModule | null = null, dropout = 1.0, flatten = false) {
-    super(activation, dropout, flatten);
-    this.conv = new Conv2d(inChannels, outChannels, filterSize, { padding: Math.floor(filterSize / 2) });
+    super('conv', new Conv2d(inChannels, outChannels, filterSize, { padding: Math.floor(filterSize / 2) }), activation, dropout, flatten);
   }
-  protected convolve(x: Tensor): Tensor { return this.conv.call(x); }
 }
 
 /** The same with nn.ConvTranspose2d: with stride 1 and padding k // 2 it keeps the size too. */
 export class DeconvLayer extends ConvBlock {
-  deconv: ConvTranspose2d;
+  declare readonly deconv: ConvTranspose2d;
   constructor(inChannels: number, outChannels: number, filterSize: number, activation: AnyModule | null = null, dropout = 1.0, flatten = false) {
-    super(activation, dropout, flatten);
-    this.deconv = new ConvTranspose2d(inChannels, outChannels, filterSize, { padding: Math.floor(filterSize / 2) });
+    super('deconv', new ConvTranspose2d(inChannels, outChannels, filterSize, { padding: Math.floor(filterSize / 2) }), activation, dropout, flatten);
   }
-  protected convolve(x: Tensor): Tensor { return this.deconv.call(x); }
 }
