@@ -55,7 +55,8 @@ const convOpt = new SGD(convnet.parameters(), { lr: 0.01, momentum: 0.9 });
 const trainLoader = new DataLoader(new TensorDataset(data.XTrain, data.yTrain), { batchSize: 60, shuffle: true });
 const testLoader = new DataLoader(new TensorDataset(data.XTest, data.yTest), { batchSize: 60 });
 let t0 = performance.now();
-const convEvals = new PyTorchTrainer(convnet, convOpt, ceLoss).fit({ trainDataloader: trainLoader, testDataloader: testLoader, epochs: bookEpoch, evalEvery: 1, log: () => {} });
+const indent = (l: string): void => console.log(`  ${l}`);
+const convEvals = new PyTorchTrainer(convnet, convOpt, ceLoss).fit({ trainDataloader: trainLoader, testDataloader: testLoader, epochs: bookEpoch, evalEvery: 1, log: indent });
 const convEval = convEvals[convEvals.length - 1];
 const batchAcc = noGrad(() => {
   convnet.eval();
@@ -66,7 +67,7 @@ console.log(`\nSGD(lr 0.01, momentum 0.9), batch 60, ${bookEpoch} pass${bookEpoc
 console.log(`  test loss ${convEval!.loss.toFixed(4)} (book: 0.0976), accuracy (mean over batches) ${batchAcc.toFixed(4)} (book: 0.9698)\n`);
 console.log('### Without DataLoaders: the same model, one more book epoch through the array path (batch 32)\n');
 t0 = performance.now();
-const arrEvals = new PyTorchTrainer(convnet, convOpt, ceLoss).fit({ ...data, epochs: bookEpoch, evalEvery: bookEpoch, log: () => {} });
+const arrEvals = new PyTorchTrainer(convnet, convOpt, ceLoss).fit({ ...data, epochs: bookEpoch, evalEvery: 1, log: indent });
 const arrEval = arrEvals[arrEvals.length - 1];
 const fullAcc = noGrad(() => { convnet.eval(); return accuracy(convnet.call(data.XTest)[0], data.yTest); });
 console.log(`  test loss ${arrEval!.loss.toFixed(4)} (book: 0.114), accuracy ${fullAcc.toFixed(4)} (book: 0.9661) in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
@@ -80,7 +81,7 @@ console.log(String(charModel));
 const lstmTrainer = new LSTMTrainer(charModel, new Adam(charModel.parameters(), { lr: 0.001, weightDecay: 1e-5 }), ceLoss);
 t0 = performance.now();
 const lstmBatches = quick ? 600 : Infinity;
-const [valLoss] = lstmTrainer.fitText(text, { epochs: 1, maxBatches: lstmBatches, log: () => {} });
+const [valLoss] = lstmTrainer.fitText(text, { epochs: 1, maxBatches: lstmBatches, progressEvery: 250, log: (l) => { if (l.startsWith('  batch')) console.log(l); } });
 console.log(`\nNextCharacterModel(${vocab}, hidden ${vocab}, sequence 50), Adam(lr 0.001, weight decay 1e-5), 1 epoch` +
   `${quick ? ` (first ${lstmBatches} of ${Math.floor((Math.floor(text.length * 0.8) - 50) / 32)} batches)` : ''} in ${((performance.now() - t0) / 1000).toFixed(0)} s:`);
 console.log(`  validation loss ${valLoss!.toFixed(3)} nats per character (book: 2.331 on its own text; uniform guessing: ${Math.log(vocab).toFixed(3)})\n`);
@@ -99,7 +100,7 @@ for (const deconv of [false, true]) {
   if (!deconv) console.log(String(auto));
   t0 = performance.now();
   const evs = new PyTorchTrainer(auto, new SGD(auto.parameters(), { lr: 0.01, momentum: 0.9 }), mseLoss)
-    .fit({ XTrain: XTrainAuto, yTrain: XTrainAuto, XTest: XTestAuto, yTest: XTestAuto, epochs: bookEpoch, evalEvery: 1, batchSize: 60, log: () => {} });
+    .fit({ XTrain: XTrainAuto, yTrain: XTrainAuto, XTest: XTestAuto, yTest: XTestAuto, epochs: bookEpoch, evalEvery: 1, batchSize: 60, log: indent });
   const ev = evs[evs.length - 1];
   recon[deconv ? 'deconv' : 'conv'] = noGrad(() => { auto.eval(); return auto.call(shown)[0]; });
   console.log(`${deconv ? 'With DeconvLayers (ConvTranspose2d) in the decoder' : 'The book\'s Autoencoder(hidden_dim 28)'}: test MSE ${evs.map((e) => e.loss.toFixed(4)).join(', ')} after each pass; ${ev!.loss.toFixed(4)} after one book epoch (book: 0.0693) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);

@@ -12,6 +12,8 @@ export interface LSTMFitOptions {
   epochs?: number; evalEvery?: number; batchSize?: number; seed?: number;
   /** Stop an epoch after this many batches (for a quick run; the book trains on all of them). */
   maxBatches?: number;
+  /** Log the mean loss of the last 50 batches (the book keeps that deque) every this many batches. */
+  progressEvery?: number;
   log?: (line: string) => void;
 }
 
@@ -30,21 +32,25 @@ export class LSTMTrainer extends PyTorchTrainer {
 
   /** Trains on the text; returns the validation loss (nats per character) after each evaluated epoch. */
   fitText(data: string, opts: LSTMFitOptions = {}): number[] {
-    const { epochs = 10, evalEvery = 1, batchSize = 32, seed = 121718, maxBatches = Infinity, log = console.log } = opts;
+    const { epochs = 10, evalEvery = 1, batchSize = 32, seed = 121718, maxBatches = Infinity, progressEvery = Infinity, log = console.log } = opts;
     const n = data.length, cut = Math.floor(n * 0.8);
     [this.trainData, this.testData] = [data.slice(0, cut), data.slice(cut)];
     this.chars = [...new Set(data)].sort();
     this.charToIdx = new Map(this.chars.map((c, i) => [c, i]));
     manualSeed(seed);
-    const losses: number[] = [];
+    const losses: number[] = [], recent: number[] = [];
     for (let e = 0; e < epochs; e++) {
       this.model.train();
       let k = 0;
       for (const [xb, yb] of this.generateBatchesNextChar(batchSize)) {
         if (k++ >= maxBatches) break;
         this.optim.zeroGrad();
-        this.loss(this.model.call(xb)[0], yb).backward();
+        const loss = this.loss(this.model.call(xb)[0], yb);
+        loss.backward();
         this.optim.step();
+        recent.push(loss.item());
+        if (recent.length > 50) recent.shift();
+        if (k % progressEvery === 0) log(`  batch ${k}: mean loss of the last 50 batches ${(recent.reduce((a, b) => a + b, 0) / recent.length).toFixed(3)}`);
       }
       if ((e + 1) % evalEvery === 0) {
         const [X, y] = this.generateTestData();
