@@ -74,6 +74,17 @@ test('batches: overlapping one-hot windows, targets shifted by one; the state ca
   throwsNamed(() => new rnn.RNNLayer(4, 3).backward(tensor([[[1]]], { dtype: 'float64' })), AutogradError, 'call forward first');
 });
 
+test('float32 runs (the lesson\'s): the parameters follow the input\'s dtype, and sampling works', () => {
+  const text = playText(2000), V = new Set(text).size;
+  const model = new rnn.RNNModel([new rnn.LSTMLayer(8, V, 0.1)], 5, V, new rnn.SoftmaxCrossEntropy());
+  const tr = new rnn.RNNTrainer(text, model, new rnn.AdaGrad(0.05), 4, { dtype: 'float32' });
+  numpyRandom.seed(2);
+  tr.train(3);
+  assert.is(model.layers[0]!.params.W_f!.value.dtype, 'float32');
+  const s = tr.sampleOutput(0, 30);
+  assert.is(s.length, 30);
+});
+
 test('a short LSTM character model learns: the moving-average loss falls by more than 15% in 100 iterations', () => {
   const text = playText(20_000);
   const e = { ...experiments[1]!, layers: () => [new rnn.LSTMLayer(32, 62, 0.1)], sequenceLength: 10, optim: () => new rnn.AdaGrad(0.05), batchSize: 16 };

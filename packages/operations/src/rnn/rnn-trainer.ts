@@ -67,7 +67,8 @@ export class RNNTrainer {
     for (let i = 0; i < sampleLength; i++) {
       const x = zeros([1, 1, V], { dtype: this.dtype });
       x.data[c] = 1;
-      const p = Float64Array.from(m.forward(x).softmax(-1).dataSync());
+      // softmax in float64, so the probabilities sum to 1 as closely as choice() demands
+      const p = m.forward(x).double().softmax(-1).dataSync() as Float64Array;
       c = this.rng.choice(V, undefined, true, p);
       text += this.chars[c];
     }
