@@ -76,7 +76,7 @@ for (const ex of experiments) {
   console.log(`after ${iterations} iterations, a sample of 200 characters:\n${trainer.sampleOutput(0, 200)}\n`);
   const first = history[0]!.movingAverage, last = history[history.length - 1]!.movingAverage;
   console.log(`loss ${first.toFixed(1)} → ${last.toFixed(1)} (moving average over 100 iterations) in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
-  curves.push({ name: ex.title.split(',')[0]!.slice(0, 22), values: history.filter((_, i) => i % 10 === 0).map((p) => p.movingAverage / (ex.batchSize * ex.sequenceLength)) });
+  curves.push({ name: ex.short, values: history.filter((_, i) => i % 10 === 0).map((p) => p.movingAverage / (ex.batchSize * ex.sequenceLength)) });
 }
 console.log(`Loss curves (per character): ${saveLineChart(join(out, 'loss.svg'), 'Chapter 6: moving-average loss per character', 'iteration / 10', curves)}`);
 console.log('The book prints no numbers for this chapter, only samples: word-like tokens and line structure appear as the loss falls.');

@@ -6,6 +6,8 @@ import { rnn } from '@groundup/operations';
 
 export interface Experiment {
   title: string;
+  /** A legend label. */
+  short: string;
   layers: () => rnn.RecurrentLayer[];
   sequenceLength: number;
   optim: () => rnn.RNNOptimizer;
@@ -15,15 +17,15 @@ export interface Experiment {
 
 /** The notebook's runs (vocabulary 62), in its order. */
 export const experiments: Experiment[] = [
-  { title: 'Vanilla RNN: RNNLayer(256, 62), SGD(0.001) with clipping', layers: () => [new rnn.RNNLayer(256, 62)], sequenceLength: 10,
+  { title: 'Vanilla RNN: RNNLayer(256, 62), SGD(0.001) with clipping', short: 'RNN, SGD', layers: () => [new rnn.RNNLayer(256, 62)], sequenceLength: 10,
     optim: () => new rnn.SGD(0.001), batchSize: 32, iterations: 1000 },
-  { title: 'LSTM: LSTMLayer(256, 62, 0.01), AdaGrad(0.01)', layers: () => [new rnn.LSTMLayer(256, 62, 0.01)], sequenceLength: 25,
+  { title: 'LSTM: LSTMLayer(256, 62, 0.01), AdaGrad(0.01)', short: 'LSTM, batch 3', layers: () => [new rnn.LSTMLayer(256, 62, 0.01)], sequenceLength: 25,
     optim: () => new rnn.AdaGrad(0.01), batchSize: 3, iterations: 1000 },
-  { title: 'RNNLayer(256, 128, 0.1) + LSTMLayer(256, 62, 0.01), AdaGrad(0.01)',
+  { title: 'RNNLayer(256, 128, 0.1) + LSTMLayer(256, 62, 0.01), AdaGrad(0.01)', short: 'RNN + LSTM',
     layers: () => [new rnn.RNNLayer(256, 128, 0.1), new rnn.LSTMLayer(256, 62, 0.01)], sequenceLength: 25, optim: () => new rnn.AdaGrad(0.01), batchSize: 32, iterations: 2000 },
-  { title: 'LSTMLayer(256, 128, 0.1) + LSTMLayer(256, 62, 0.01), SGD(0.01)',
+  { title: 'LSTMLayer(256, 128, 0.1) + LSTMLayer(256, 62, 0.01), SGD(0.01)', short: 'LSTM + LSTM, SGD',
     layers: () => [new rnn.LSTMLayer(256, 128, 0.1), new rnn.LSTMLayer(256, 62, 0.01)], sequenceLength: 25, optim: () => new rnn.SGD(0.01), batchSize: 32, iterations: 2000 },
-  { title: 'GRULayer(256, 128, 0.1) + LSTMLayer(256, 62, 0.01), AdaGrad(0.01)',
+  { title: 'GRULayer(256, 128, 0.1) + LSTMLayer(256, 62, 0.01), AdaGrad(0.01)', short: 'GRU + LSTM',
     layers: () => [new rnn.GRULayer(256, 128, 0.1), new rnn.LSTMLayer(256, 62, 0.01)], sequenceLength: 25, optim: () => new rnn.AdaGrad(0.01), batchSize: 32, iterations: 2000 },
 ];
 
