@@ -1,5 +1,5 @@
 // The cases of each suite, and the reduced set that `--quick` runs.
-import type { BenchCase, ConvCase, GemmCase, OverheadCase, SuiteName, TrainCase } from './lib/types.ts';
+import type { BenchCase, ConvCase, GemmCase, OverheadCase, RnnTrainCase, SuiteName, TrainCase } from './lib/types.ts';
 
 const gemm = (id: string, m: number, n: number, k: number, transA = false, transB = false): GemmCase =>
   ({ kind: 'gemm', id, m, n, k, transA, transB });
@@ -44,11 +44,19 @@ export const overheadCases: readonly OverheadCase[] = [
   { kind: 'overhead', id: '100-op chain [1000]', op: 'chain', size: 1000, ops: 100 },
 ];
 
+/** ch12's LMModel6: vocab 30, embedding and hidden 64, 2 LSTM layers, batch 64, sequences of 16. */
+const lm6 = { kind: 'rnn', vocab: 30, hidden: 64, layers: 2, batch: 64, seqLen: 16 } as const;
+export const rnnCases: readonly RnnTrainCase[] = [
+  { ...lm6, id: 'LMModel6 LSTM 2×64 b64 sl16 Adam step (ch12)', batches: 1, validBatches: 0 },
+  { ...lm6, id: 'LMModel6 one epoch: 49 steps + 12 valid (ch12)', batches: 49, validBatches: 12 },
+];
+
 const quickIds = new Set<string>([
   '512³', '1024³',
   convCases[2]!.id, // cnn2 4→8 14×14 forward
   trainCases[1]!.id,
   ...overheadCases.map((c) => c.id),
+  rnnCases[0]!.id,
 ]);
 
 /** Tiny cases for a smoke run (`--smoke`): every implementation once, in seconds, numbers meaningless. */
@@ -57,11 +65,12 @@ export const smokeCases: Record<SuiteName, BenchCase[]> = {
   conv2d: [conv('smoke', { n: 2, c: 2, h: 6, w: 6, o: 3, kh: 3, kw: 3, stride: 1, pad: 1 }, 'fwd')],
   'train-step': [{ kind: 'train', id: 'simple_net b8 SGD step (smoke)', model: 'simple_net', batch: 8 }],
   overhead: [overheadCases[0]!],
+  rnn: [{ ...lm6, id: 'LSTM 2×8 b4 sl3 step (smoke)', hidden: 8, batch: 4, seqLen: 3, batches: 1, validBatches: 0 }],
 };
 
 export function casesFor(suite: SuiteName, quick: boolean, smoke = false): BenchCase[] {
   if (smoke) return smokeCases[suite];
   const all: readonly BenchCase[] =
-    suite === 'gemm' ? gemmCases : suite === 'conv2d' ? convCases : suite === 'train-step' ? trainCases : overheadCases;
+    suite === 'gemm' ? gemmCases : suite === 'conv2d' ? convCases : suite === 'train-step' ? trainCases : suite === 'rnn' ? rnnCases : overheadCases;
   return quick ? all.filter((c) => quickIds.has(c.id)) : [...all];
 }

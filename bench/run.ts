@@ -17,10 +17,11 @@ import { conv2dSuite } from './suites/conv2d.ts';
 import { gemmSuite } from './suites/gemm.ts';
 import { groundupBackends } from './suites/groundup.ts';
 import { overheadSuite } from './suites/overhead.ts';
+import { rnnSuite } from './suites/rnn-train.ts';
 import { runSuite, type SuiteDef } from './suites/suite.ts';
 import { trainStepSuite } from './suites/train-step.ts';
 
-const suites: Record<SuiteName, SuiteDef> = { gemm: gemmSuite, conv2d: conv2dSuite, 'train-step': trainStepSuite, overhead: overheadSuite };
+const suites: Record<SuiteName, SuiteDef> = { gemm: gemmSuite, conv2d: conv2dSuite, 'train-step': trainStepSuite, overhead: overheadSuite, rnn: rnnSuite };
 
 function packageVersion(file: string): string | null {
   try {

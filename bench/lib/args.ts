@@ -12,7 +12,7 @@ export interface Options {
   help: boolean;
 }
 
-const aliases: Record<string, SuiteName> = { conv: 'conv2d', train: 'train-step', trainstep: 'train-step' };
+const aliases: Record<string, SuiteName> = { conv: 'conv2d', train: 'train-step', trainstep: 'train-step', lstm: 'rnn' };
 
 export const usage = `usage: pnpm bench [--quick | --smoke] [suite ...] [--out DIR] [--max-time SECONDS] [--min-samples N]
   suites: ${suiteNames.join(', ')} (default: all)

@@ -1,7 +1,7 @@
 // The shapes every part of the bench shares: the cases a suite times, and the rows it reports.
 
-export type SuiteName = 'gemm' | 'conv2d' | 'train-step' | 'overhead';
-export const suiteNames: readonly SuiteName[] = ['gemm', 'conv2d', 'train-step', 'overhead'];
+export type SuiteName = 'gemm' | 'conv2d' | 'train-step' | 'overhead' | 'rnn';
+export const suiteNames: readonly SuiteName[] = ['gemm', 'conv2d', 'train-step', 'overhead', 'rnn'];
 
 /** C[m,n] = op(A) · op(B), op(A) m×k, op(B) k×n; A stored k×m when transA, B stored n×k when transB. */
 export interface GemmCase {
@@ -39,7 +39,20 @@ export interface OverheadCase {
   ops: number;
 }
 
-export type BenchCase = GemmCase | ConvCase | TrainCase | OverheadCase;
+/**
+ * fastai ch12's LMModel6 (embedding, a stacked LSTM with its state carried across batches, a linear
+ * head; flattened cross entropy; Adam): `batches` training steps of [batch, seqLen] tokens, then
+ * `validBatches` evaluation forwards; one step (1, 0) or one Human Numbers epoch (49, 12).
+ */
+export interface RnnTrainCase {
+  kind: 'rnn';
+  id: string;
+  vocab: number; hidden: number; layers: number;
+  batch: number; seqLen: number;
+  batches: number; validBatches: number;
+}
+
+export type BenchCase = GemmCase | ConvCase | TrainCase | OverheadCase | RnnTrainCase;
 
 /** One line of results. A row that could not run has ms null and says why in `skipped`. */
 export interface Row {

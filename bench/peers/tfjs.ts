@@ -67,7 +67,7 @@ function tfjsImpl(impl: string, backend: TfBackendName, missingReason?: string):
   return {
     impl,
     prepare: async (c: BenchCase): Promise<Prepared | null> => {
-      if (c.kind === 'conv' && c.mode === 'im2col') return null;
+      if ((c.kind === 'conv' && c.mode === 'im2col') || c.kind === 'rnn') return null;
       const ok = await loadTfBackend(backend);
       if (ok !== true) return { skipped: missingReason && ok.includes('not installed') ? missingReason : ok };
       const t = await loadTf();

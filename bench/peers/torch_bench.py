@@ -104,6 +104,8 @@ def make(torch, F, c):
         return fwd_bwd
     if kind == "train":
         return train_step(torch, F, c)
+    if kind == "rnn":
+        return lm_model6(torch, F, c)
     if kind == "overhead":
         a, b = torch.rand(c["size"]), torch.rand(c["size"])
         if c["op"] == "add":
@@ -146,6 +148,45 @@ def train_step(torch, F, c):
         opt.step()
         opt.zero_grad()
     return step
+
+
+def lm_model6(torch, F, c):
+    """fastai ch12's LMModel6 (the book's code): the LSTM state is carried across batches, detached."""
+    nn = torch.nn
+    V, H, L, bs, sl = c["vocab"], c["hidden"], c["layers"], c["batch"], c["seqLen"]
+
+    class LMModel6(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.i_h = nn.Embedding(V, H)
+            self.rnn = nn.LSTM(H, H, L, batch_first=True)
+            self.h_o = nn.Linear(H, V)
+            self.h = [torch.zeros(L, bs, H) for _ in range(2)]
+
+        def forward(self, x):
+            res, h = self.rnn(self.i_h(x), self.h)
+            self.h = [h_.detach() for h_ in h]
+            return self.h_o(res)
+
+    model = LMModel6()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    n = max(c["batches"], c["validBatches"], 1)
+    xs, ys = torch.randint(0, V, (n, bs, sl)), torch.randint(0, V, (n, bs, sl))
+
+    def loss(i):
+        return F.cross_entropy(model(xs[i]).view(-1, V), ys[i].view(-1))
+
+    def run():
+        model.train()
+        for i in range(c["batches"]):
+            loss(i).backward()
+            opt.step()
+            opt.zero_grad()
+        model.eval()
+        with torch.no_grad():
+            for i in range(c["validBatches"]):
+                loss(i)
+    return run
 
 
 if __name__ == "__main__":

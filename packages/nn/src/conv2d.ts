@@ -20,6 +20,27 @@ export interface Conv2dLayerOptions {
 
 const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
 
+/** PyTorch's reset_parameters of a conv (plain or transposed): kaiming_uniform(a = √5) on the weight, U(±1/√fan_in) on the bias. */
+export function resetConvParameters(weight: Tensor, bias: Tensor | null): void {
+  init.kaimingUniform_(weight, { a: Math.sqrt(5) });
+  if (bias) {
+    const [fanIn] = init.calculateFanInAndFanOut(weight);
+    const bound = 1 / Math.sqrt(fanIn);
+    init.uniform_(bias, -bound, bound);
+  }
+}
+
+type Geometry = { inChannels: number; outChannels: number; kernelSize: [number, number]; stride: [number, number]; padding: [number, number]; bias: unknown };
+/** A conv layer's line as PyTorch prints it, e.g. `1, 8, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1)`. */
+export function convRepr(m: Geometry, outputPadding: [number, number] = [0, 0]): string {
+  const t = (p: [number, number]): string => `(${p[0]}, ${p[1]})`;
+  let s = `${m.inChannels}, ${m.outChannels}, kernel_size=${t(m.kernelSize)}, stride=${t(m.stride)}`;
+  if (m.padding[0] !== 0 || m.padding[1] !== 0) s += `, padding=${t(m.padding)}`;
+  if (outputPadding[0] !== 0 || outputPadding[1] !== 0) s += `, output_padding=${t(outputPadding)}`;
+  if (!m.bias) s += ', bias=False';
+  return s;
+}
+
 export class Conv2d extends Module<[Tensor], Tensor> {
   readonly kernelSize: [number, number];
   readonly stride: [number, number];
@@ -47,24 +68,11 @@ export class Conv2d extends Module<[Tensor], Tensor> {
     this.resetParameters();
   }
 
-  resetParameters(): void {
-    init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias) {
-      const [fanIn] = init.calculateFanInAndFanOut(this.weight);
-      const bound = 1 / Math.sqrt(fanIn);
-      init.uniform_(this.bias, -bound, bound);
-    }
-  }
+  resetParameters(): void { resetConvParameters(this.weight, this.bias); }
 
   override forward(x: Tensor): Tensor {
     return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding });
   }
 
-  override extraRepr(): string {
-    const t = (p: [number, number]): string => `(${p[0]}, ${p[1]})`;
-    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${t(this.kernelSize)}, stride=${t(this.stride)}`;
-    if (this.padding[0] !== 0 || this.padding[1] !== 0) s += `, padding=${t(this.padding)}`;
-    if (!this.bias) s += ', bias=False';
-    return s;
-  }
+  override extraRepr(): string { return convRepr(this); }
 }

@@ -20,3 +20,6 @@ export { Conv2D, type Conv2DOptions } from './conv2d.ts';
 export { Flatten } from './flatten.ts';
 export { MaxPool2D } from './max-pool2d.ts';
 export { AvgPool2D } from './avg-pool2d.ts';
+// Weidman ch6: NumberWithGrad, RNN/LSTM/GRU nodes and layers, their trainer (namespace rnn).
+export * as rnn from './rnn/index.ts';
+export { NumberWithGrad } from './rnn/number-with-grad.ts';

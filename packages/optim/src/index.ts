@@ -13,3 +13,4 @@ export { SGD, type SGDOptions, type SGDGroup } from './sgd.ts';
 export { RMSProp, RMSprop, type RMSPropOptions, type RMSPropGroup } from './rmsprop.ts';
 export { Adam, AdamW, type AdamOptions, type AdamGroup } from './adam.ts';
 export * from './schedule.ts';
+export { ExponentialLR } from './lr-scheduler.ts';

@@ -16,6 +16,7 @@ export { at, setAt, indexPut_, slice, nonzero, gather, indexSelect, maskedFill, 
 export { matmul, mm, dot, bmm } from './matmul.ts';
 export { einsum } from './einsum.ts';
 export { conv2d, unfold, conv2dBackwardInput, conv2dBackwardWeight, conv2dGeom, type Conv2dOptions } from './conv.ts';
+export { convTranspose2d, type ConvTranspose2dOptions } from './conv-transpose.ts';
 export { formatTensor } from './format.ts';
 export { fill_, zero_, copy_, normal_, uniform_, bernoulli_ } from './inplace.ts';
 export * from './random/index.ts';

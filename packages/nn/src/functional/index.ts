@@ -2,7 +2,7 @@
 //   import { F } from '@groundup/nn';  F.relu(x), F.crossEntropy(logits, y), F.conv2d(x, w, b, {stride: 2}).
 export { relu, sigmoid, tanh, softmax, logSoftmax, logsumexp, softplus, type SoftplusOptions } from './activation.ts';
 export { linear } from './linear.ts';
-export { conv2d, type Conv2dOptions } from './conv.ts';
+export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from './conv.ts';
 export {
   maxPool2d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d, type Size2, type MaxPool2dOptions, type AvgPool2dOptions, type AdaptiveSize,
 } from './pool.ts';
@@ -13,3 +13,4 @@ export {
   mseLoss, l1Loss, nllLoss, crossEntropy, binaryCrossEntropy, binaryCrossEntropyWithLogits,
   type Reduction, type ReductionOptions, type NllLossOptions, type CrossEntropyOptions, type BceOptions, type BceWithLogitsOptions,
 } from './loss.ts';
+export { rnnTanhCell, rnnReluCell, lstmCell, gruCell, rnnLayer, rnnSteps, type RNNMode, type RNNWeights } from './rnn.ts';
