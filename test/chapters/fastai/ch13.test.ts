@@ -87,7 +87,7 @@ const quiet = <L extends Learner>(l: L): L => { l.logger = () => {}; return l; }
 
 const runs = suite('ch13 training runs (seed 1; bands over seeds 1–5)');
 runs('3 vs 7: fitOneCycle(2, 0.01) on the 1,682 training 3s and 7s', () => {
-  // Measured over seeds 1–5: 0.919–0.960. The book's 0.9902 (band ≥ 0.985) comes after 388
+  // Measured over seeds 1–5: 0.919–0.960. The book's 0.9902 (band ≥ 0.985) comes after 386
   // batches; ours are 52 (the lesson's fitOneCycle(15, 0.01), 390 batches, gave 0.979–0.986).
   // Band: the measured range widened by ~0.04 below.
   const learn = quiet(cnnLearner(sevensLoaders(64, 1), sevensCnn(1), [], false));
@@ -98,7 +98,7 @@ runs('full digits (4,000-digit subset): plain fit(1, 0.06) collapses; 1cycle tra
   // Seeds 1–5, 4,000 training and 1,000 validation digits, bs 64 (62 batches):
   //   fit(1, 0.06)               accuracy 0.095–0.558 (one class predicted in 4 of 5 seeds);
   //                              penultimate layer near zero (≤ 0.05) in the last batches: 0.945–1.0
-  //   fitOneCycle(1, 0.06)       0.834–0.870   (book, 938 batches of the 60,000: 0.9743)
+  //   fitOneCycle(1, 0.06)       0.834–0.870   (book, 937 batches of the 60,000: 0.9743)
   //   + BatchNorm                0.927–0.955   (book: 0.9864)
   // and plain < 1cycle < BatchNorm in every seed (the smallest gaps: 0.30 and 0.07). The book's
   // "fails to learn" (≤ 0.2) held in 4 of 5 seeds, so what is asserted is the mechanism the
