@@ -1,7 +1,7 @@
 // fastai chapter 14, "ResNets": a fully convolutional CNN with average pooling, skip connections
 // (ResBlock), the modern ResNet with its stem, and bottleneck layers; the three models of the
-// chapter trained side by side. Run it with `pnpm chapter fastai/14` (about 6 minutes of CPU, 9 on a busy machine;
-// options --n 6000 training images, --width 8, --epochs 5, --seed 42).
+// chapter trained side by side. Run it with `pnpm chapter fastai/14` (about 6 minutes of CPU, 9 on
+// a busy machine; options --n 6000 training images, --width 8, --epochs 5, --seed 42).
 //
 // Data: the book trains on Imagenette (9,469 colour images at 128 pixels, 10 classes) from
 // scratch; Imagenette is not available offline. Here Fashion-MNIST stands in (Debian's
