@@ -33,7 +33,10 @@ if (args[0] === '--chapter') {
 
 const r = spawnSync(process.execPath, ['--import', 'tsx', uvuBin, dir, pattern, '-i', 'fixtures', '-i', 'helpers'], {
   cwd: root, encoding: 'utf8', maxBuffer: 1 << 28,
-  env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', GROUNDUP_QUIET: process.env.GROUNDUP_QUIET ?? '1' },
+  // Tests (and the processes they spawn) resolve the packages to their TypeScript sources through
+  // the exports' "source" condition, so they never run a stale dist/.
+  env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', GROUNDUP_QUIET: process.env.GROUNDUP_QUIET ?? '1',
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --conditions=source`.trim() },
 });
 process.stdout.write(r.stdout ?? '');
 process.stderr.write(r.stderr ?? '');
