@@ -102,7 +102,16 @@ function run(c: Case, ins: (Tensor | number | boolean)[]): Tensor | Tensor[] | n
     return BINARY[c.op]!(ins[0]!, ins[1]!);
   }
   if (c.op in UNARY) return UNARY[c.op]!(x);
+  // Ops defined by a record take their parameters positionally after the inputs.
+  if (a.params !== undefined && G.elementwiseOp(c.op)) {
+    const f = (G as unknown as Record<string, (...args: unknown[]) => Tensor>)[c.op]!;
+    return f(...ins, ...(a.params as number[]));
+  }
   switch (c.op) {
+    case 'addcmul_': x.addcmul_(ins[1]!, ins[2]!, extra[0]); return null;
+    case 'addcdiv_': x.addcdiv_(ins[1]!, ins[2]!, extra[0]); return null;
+    case 'sigmoid_': x.sigmoid_(); return null;
+    case 'square_': x.square_(); return null;
     case 'add_': x.add_(ins[1]!); return null;
     case 'sub_': x.sub_(ins[1]!); return null;
     case 'mul_': x.mul_(ins[1]!); return null;

@@ -24,6 +24,10 @@ export function dtypeOfArray(a: TypedArray): DType {
   return 'bool';
 }
 
+/** One letter per storage type (f, d, i, b), for keys of loops compiled per dtype. */
+export const arrayCode = (a: TypedArray): string =>
+  a instanceof Float32Array ? 'f' : a instanceof Float64Array ? 'd' : a instanceof Int32Array ? 'i' : 'b';
+
 export const isFloating = (d: DType): boolean => d === 'float32' || d === 'float64';
 const category = (d: DType): number => (d === 'bool' ? 0 : d === 'int32' ? 1 : 2);
 const width = (d: DType): number => (d === 'float64' ? 1 : 0);

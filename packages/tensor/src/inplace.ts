@@ -28,7 +28,8 @@ function fillWith(t: Tensor, draw: () => number): Tensor {
 export function fill_(t: Tensor, value: number | boolean): Tensor {
   t.checkInPlace('fill_');
   cut(t);
-  writeStrided(t.shape, t, { data: new Float64Array([Number(value)]), strides: t.shape.map(() => 0), offset: 0 });
+  if (t.isContiguous()) t.data.fill(Number(value), t.offset, t.offset + t.numel());
+  else writeStrided(t.shape, t, { data: new Float64Array([Number(value)]), strides: t.shape.map(() => 0), offset: 0 });
   t.markDirty();
   return t;
 }
