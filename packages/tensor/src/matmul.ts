@@ -69,11 +69,19 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     else kernel('gemmF64')(args as unknown as GemmArgs<Float64Array>);
   }
   const r = new Tensor(new Storage(out as TypedArray), [...batch, m, n], undefined, 0, a.dtype);
-  // dA = dC·Bᵀ, dB = Aᵀ·dC; the engine sums over broadcast batch dims.
+  // dA = dC·Bᵀ, dB = Aᵀ·dC; the engine sums over broadcast batch dims. A 2-D operand stored
+  // transposed (a Linear weight as w.t()) gets its gradient in the same layout, computed as
+  // (B·dCᵀ)ᵀ or (dCᵀ·A)ᵀ, so the leaf's .grad comes out contiguous like the leaf.
   return attach(r, 'MmBackward0', [a, b], (g) => [
-    a.requiresGrad ? matmul(g, b.transpose(-1, -2)) : null,
-    b.requiresGrad ? matmul(a.transpose(-1, -2), g) : null,
+    a.requiresGrad ? (transposed(a, b) ? matmul(b, g.t()).t() : matmul(g, b.transpose(-1, -2))) : null,
+    b.requiresGrad ? (transposed(b, a) ? matmul(g.t(), a).t() : matmul(a.transpose(-1, -2), g)) : null,
   ], [...(a.requiresGrad ? [b] : []), ...(b.requiresGrad ? [a] : [])]);
+}
+
+/** Is t a 2-D matrix stored column-major (a transposed view), multiplied by another 2-D matrix? */
+function transposed(t: Tensor, other: Tensor): boolean {
+  if (t.ndim !== 2 || other.ndim !== 2 || t.shape[0] === 1 || t.shape[1] === 1) return false;
+  return t.strides[0] === 1 && t.strides[1]! >= t.shape[0]!;
 }
 
 /** PyTorch's mm: 2-D only. */

@@ -9,6 +9,7 @@ import { attach } from './autograd/node.ts';
 import { permute, reshape, expand } from './views.ts';
 import { full } from './creation.ts';
 import { scatterAdd } from './indexing.ts';
+import { reducePlan, sumInto } from './reduce-strided.ts';
 
 /** A reduced gradient made to broadcast against the input again: reinsert the reduced dims as 1s. */
 function unreduce(g: Tensor, t: Tensor, dims: Dims | undefined, keepdim: boolean): Tensor {
@@ -52,8 +53,16 @@ const sumBlock = (d: TypedArray, s: number, n: number): number => {
 };
 const intOrFloat = (d: DType): DType => (isFloating(d) ? d : 'int32');
 
+/** Strided sum (or mean, with divisor) straight from t's storage: no permuted copy, broadcast dims multiplied. */
+function sumLike(op: string, t: Tensor, dim: Dims | undefined, keepdim: boolean, dtype: DType, mean: boolean): Tensor {
+  const plan = reducePlan(op, t, dim, keepdim);
+  const out = result(dtype, plan.outShape);
+  sumInto(plan, t, out.data, mean ? plan.count : 1);
+  return out;
+}
+
 export const sum = (t: Tensor, dim?: Dims, keepdim = false): Tensor =>
-  attach(fold('sum', t, dim, keepdim, intOrFloat(t.dtype), sumBlock), 'SumBackward0', [t], (g) => [expandBack(g, t, dim, keepdim)]);
+  attach(sumLike('sum', t, dim, keepdim, intOrFloat(t.dtype), false), 'SumBackward0', [t], (g) => [expandBack(g, t, dim, keepdim)]);
 
 export function prod(t: Tensor, dim?: Dims, keepdim = false): Tensor {
   const out = fold('prod', t, dim, keepdim, intOrFloat(t.dtype), (d, s, n) => {
@@ -84,7 +93,7 @@ function productOfOthers(t: Tensor, dim: Dims | undefined): Tensor {
 
 export function mean(t: Tensor, dim?: Dims, keepdim = false): Tensor {
   if (!isFloating(t.dtype)) throw new DTypeError(`mean: could not infer the output dtype: the input is ${t.dtype}, but mean needs a floating-point tensor; call .float() first`);
-  const out = fold('mean', t, dim, keepdim, t.dtype, (d, s, n) => sumBlock(d, s, n) / n);
+  const out = sumLike('mean', t, dim, keepdim, t.dtype, true);
   const n = t.numel() / Math.max(out.numel(), 1);
   return attach(out, 'MeanBackward0', [t], (g) => [expandBack(g, t, dim, keepdim).div(n)]);
 }
