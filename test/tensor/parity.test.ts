@@ -103,10 +103,8 @@ function run(c: Case, ins: (Tensor | number | boolean)[]): Tensor | Tensor[] | n
   }
   if (c.op in UNARY) return UNARY[c.op]!(x);
   // Ops defined by a record take their parameters positionally after the inputs.
-  if (a.params !== undefined && G.elementwiseOp(c.op)) {
-    const f = (G as unknown as Record<string, (...args: unknown[]) => Tensor>)[c.op]!;
-    return f(...ins, ...(a.params as number[]));
-  }
+  const rec = a.params !== undefined ? G.elementwiseOp(c.op) : undefined;
+  if (rec) return rec.forward(ins, rec.params(a.params as number[], 0));
   switch (c.op) {
     case 'addcmul_': x.addcmul_(ins[1]!, ins[2]!, extra[0]); return null;
     case 'addcdiv_': x.addcdiv_(ins[1]!, ins[2]!, extra[0]); return null;

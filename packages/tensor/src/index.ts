@@ -13,6 +13,15 @@ export type { OpSpec, OpRecord, OpFunction, OpMethod, OpMethods, DTypeRule, DTyp
 export { FUNCTIONS as EXPR_FUNCTIONS, parseExpr, toJs, toC, type Expr } from './ops/expr.ts';
 export * from './reduce.ts';
 export { softmax, logSoftmax } from './softmax.ts';
+export {
+  maxPool2d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d, type Size2, type MaxPool2dOptions, type AvgPool2dOptions, type AdaptiveSize,
+} from './pool.ts';
+export { batchNorm, type BatchNormOptions as BatchNormOpOptions } from './batchnorm.ts';
+export { embedding, type EmbeddingOptions } from './embedding.ts';
+export {
+  mseLoss, l1Loss, nllLoss, crossEntropy, binaryCrossEntropy, binaryCrossEntropyWithLogits,
+  type Reduction, type ReductionOptions, type NllLossOptions, type CrossEntropyOptions, type BceOptions, type BceWithLogitsOptions,
+} from './loss.ts';
 export * from './views.ts';
 export { at, setAt, indexPut_, slice, nonzero, gather, indexSelect, maskedFill, type IndexItem, type Slice } from './indexing.ts';
 export { matmul, mm, dot, bmm } from './matmul.ts';
