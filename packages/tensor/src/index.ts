@@ -1,5 +1,6 @@
 // @groundup/tensor: the strided tensor, its ops and random numbers.
 import './methods.ts';
+import { opRecords as definedOps } from './ops/define.ts';
 
 export { Tensor, type NestedArray } from './tensor.ts';
 export { Storage } from './storage.ts';
@@ -37,3 +38,6 @@ export { Function, FunctionCtx } from './autograd/function.ts';
 export { gradcheck, type GradcheckOptions } from './autograd/gradcheck.ts';
 export { scatterAdd, indexPut } from './indexing.ts';
 export { ShapeError, DTypeError, EinsumError, IndexError, AutogradError, BackendError, OpError, setBackend, getBackend } from '@groundup/kernels';
+
+/** The names of the records this package defines (a user's or a test's defineOp adds to opRecords() only). */
+export const builtInOps: readonly string[] = Object.freeze(definedOps().map((r) => r.name));

@@ -1,6 +1,6 @@
 // Reductions over an int, a negative int or a list of dims, with keepdim. The reduced dims are
 // moved last and made contiguous, so each output element reduces one contiguous block.
-import { DTypeError, IndexError, ShapeError } from '@groundup/kernels';
+import { DTypeError, getBackend, IndexError, ShapeError } from '@groundup/kernels';
 import { allocate, isFloating, requireFloating, type DType, type TypedArray } from './dtype.ts';
 import { fmt, normalizeDims } from './shape.ts';
 import { Storage } from './storage.ts';
@@ -9,7 +9,8 @@ import { attach } from './autograd/node.ts';
 import { permute, reshape, expand } from './views.ts';
 import { full } from './creation.ts';
 import { scatterAdd } from './indexing.ts';
-import { reducePlan, sumInto } from './reduce-strided.ts';
+import { reducePlan, sumInto, type ReducePlan } from './reduce-strided.ts';
+import { BACKEND_MIN } from './ops/loop.ts';
 
 /** A reduced gradient made to broadcast against the input again: reinsert the reduced dims as 1s. */
 function unreduce(g: Tensor, t: Tensor, dims: Dims | undefined, keepdim: boolean): Tensor {
@@ -57,8 +58,17 @@ const intOrFloat = (d: DType): DType => (isFloating(d) ? d : 'int32');
 function sumLike(op: string, t: Tensor, dim: Dims | undefined, keepdim: boolean, dtype: DType, mean: boolean): Tensor {
   const plan = reducePlan(op, t, dim, keepdim);
   const out = result(dtype, plan.outShape);
-  sumInto(plan, t, out.data, mean ? plan.count : 1);
+  if (!channelSums(t, plan, out, mean)) sumInto(plan, t, out.data, mean ? plan.count : 1);
   return out;
+}
+
+/** A bias gradient (a contiguous float32 [outer, C, inner] summed to [C]) on the backend's kernel, where it has one. */
+function channelSums(t: Tensor, plan: ReducePlan, out: Tensor, mean: boolean): boolean {
+  const run = getBackend().kernels.sumOuterInner;
+  if (!run || t.dtype !== 'float32' || plan.keptShape.length !== 1 || plan.repeat !== 1 || t.numel() < BACKEND_MIN || !t.isContiguous()) return false;
+  const C = plan.keptShape[0]!, inner = plan.keptStrides[0]!;
+  run(t.data as Float32Array, t.offset, t.numel() / (C * inner), C, inner, out.data as Float32Array, mean ? plan.count : 1);
+  return true;
 }
 
 export const sum = (t: Tensor, dim?: Dims, keepdim = false): Tensor =>

@@ -16,5 +16,6 @@ export const jsBackend: Backend = {
     conv2dBackwardWeight: (g, x, gy, gw) => conv2dBackwardWeightWith(gemmF32Js, g, x, gy, gw),
     im2col: im2colJs,
     col2im: col2imJs,
+    // elementwise and sumOuterInner: none; the tensor package's own compiled loops and strided sums are this backend's.
   },
 };

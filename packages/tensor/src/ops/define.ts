@@ -24,11 +24,20 @@ export class ElementwiseOp {
   private readonly names: readonly string[];
   /** Per input: does its gradient pass g through unchanged? */
   private readonly identity: readonly boolean[];
+  /** Per input: the parameter whose value 1 makes its gradient g itself ('g * alpha'), or −1. */
+  private readonly scaleParam: readonly number[];
+  /** Names of the loops a backend may have generated from this record: forward, then each gradient. */
+  private readonly keys: readonly string[];
 
   constructor(readonly rec: OpRecord) {
     this.names = INPUTS.slice(0, rec.arity);
     this.bwd = this.names.map(() => new Map());
     this.identity = (rec.grads ?? []).map((e) => e !== null && e.tokens.length === 1 && e.tokens[0]!.text === 'g');
+    this.scaleParam = (rec.grads ?? []).map((e) => {
+      const t = e?.tokens;
+      return t && t.length === 3 && t[0]!.text === 'g' && t[1]!.text === '*' ? rec.params.indexOf(t[2]!.text) : -1;
+    });
+    this.keys = [`${rec.name}:fwd`, ...this.names.map((_, i) => `${rec.name}:g${i}`)];
   }
 
   /** How many loops have been compiled for this op so far (forward and gradients). */
@@ -79,7 +88,7 @@ export class ElementwiseOp {
     const shape = this.shapeOf(inputs);
     const dtype = this.dtypeOf(inputs, params);
     const out = new Tensor(new Storage(allocate(dtype, numelOf(shape))), shape, undefined, 0, dtype);
-    runExpr(this.rec.name, this.fwd, this.rec.forward, this.names, inputs, this.rec.params, params, out, this.wrap(dtype));
+    runExpr(this.rec.name, this.fwd, this.rec.forward, this.names, inputs, this.rec.params, params, out, this.wrap(dtype), this.keys[0]);
     if (this.rec.grads && isGradEnabled() && inputs.some(tracks)) {
       attach(out, this.rec.nodeName, inputs, (g) => this.backward(g, inputs, out, params), this.saved(inputs, out));
     }
@@ -104,9 +113,9 @@ export class ElementwiseOp {
     const operands: Operand[] = [g, ...inputs, ...Array(3 - inputs.length).fill(null), out];
     return this.rec.grads!.map((e, i) => {
       if (!e || !tracks(inputs[i])) return null;
-      if (this.identity[i]) return g;
+      if (this.identity[i] || (this.scaleParam[i]! >= 0 && params[this.scaleParam[i]!] === 1)) return g;
       const gi = new Tensor(new Storage(allocate(g.dtype, g.numel())), g.shape, undefined, 0, g.dtype);
-      runExpr(`${this.rec.nodeName}`, this.bwd[i]!, e, GRAD_NAMES, operands, this.rec.params, params, gi, false);
+      runExpr(this.rec.nodeName, this.bwd[i]!, e, GRAD_NAMES, operands, this.rec.params, params, gi, false, this.keys[i + 1]);
       return gi;
     });
   }
@@ -121,7 +130,7 @@ export class ElementwiseOp {
     const dtype = this.dtypeOf(inputs, params);
     if (dtype !== self.dtype && promoteTypes(dtype, self.dtype) !== self.dtype)
       throw new DTypeError(`${opName}: result type ${dtype} can't be cast to the desired output type ${self.dtype} of the in-place op; use the out-of-place op, or convert the tensor first`);
-    runExpr(opName, this.fwd, this.rec.forward, this.names, inputs, this.rec.params, params, self, this.wrap(self.dtype));
+    runExpr(opName, this.fwd, this.rec.forward, this.names, inputs, this.rec.params, params, self, this.wrap(self.dtype), this.keys[0]);
     self.markDirty();
     return self;
   }

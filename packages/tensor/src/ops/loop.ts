@@ -2,7 +2,7 @@
 // stride 0) and JS numbers (passed as scalars), into a strided output. The loop is compiled once
 // per (expression, coalesced rank, dtypes, which operands are scalars) and cached on the caller's
 // map under a numeric key.
-import { ShapeError } from '@groundup/kernels';
+import { getBackend, ShapeError } from '@groundup/kernels';
 import type { TypedArray } from '../dtype.ts';
 import { coalesce, compileLoop, MAX_RANK, type LoopKernel } from '../kernel-cache.ts';
 import { fmt } from '../shape.ts';
@@ -40,13 +40,15 @@ const denseLike = (t: Tensor, shape: readonly number[]): boolean => {
 /**
  * out ← expr(operands…, params…), elementwise. `names[i]` is operand i's name in the expression
  * (null operands are absent: the expression does not read them); `paramNames` are read from
- * `params`. `wrapBool` stores expr ≠ 0 (a bool result of arithmetic).
+ * `params`. `wrapBool` stores expr ≠ 0 (a bool result of arithmetic). `loopName` ('relu:fwd')
+ * names the loop a backend may have generated from the same record.
  */
 export function runExpr(op: string, cache: Map<number, LoopKernel>, expr: Expr, names: readonly string[], operands: readonly Operand[],
-  paramNames: readonly string[], params: readonly number[], out: Tensor, wrapBool: boolean): void {
+  paramNames: readonly string[], params: readonly number[], out: Tensor, wrapBool: boolean, loopName?: string): void {
   const shape = out.shape;
   const numel = out.numel();
   if (numel === 0) return;
+  if (loopName !== undefined && numel >= BACKEND_MIN && out.dtype === 'float32' && backendLoop(op, loopName, expr, names, operands, params, out)) return;
   // Which operands are arrays, and whether everything is one dense block of the output's shape.
   let dense = out.isContiguous();
   let key = CODE[out.dtype]!;
@@ -99,6 +101,37 @@ export function runExpr(op: string, cache: Map<number, LoopKernel>, expr: Expr, 
     }
     if (d < 0) return;
   }
+}
+
+/** Below this many elements the N-API call costs more than a compiled JS loop saves. */
+export const BACKEND_MIN = 2048;
+
+/**
+ * The active backend's loop generated from the same record (the addon's AVX2 loops), when every
+ * operand is a float32 tensor and the coalesced layout is rows of contiguous values.
+ */
+function backendLoop(op: string, key: string, expr: Expr, names: readonly string[], operands: readonly Operand[],
+  params: readonly number[], out: Tensor): boolean {
+  const run = getBackend().kernels.elementwise;
+  if (!run) return false;
+  const inputs: Tensor[] = [];
+  for (let i = 0; i < operands.length; i++) {
+    if (!expr.names.has(names[i]!)) continue;
+    const o = operands[i];
+    if (!(o instanceof Tensor) || o.dtype !== 'float32') return false;
+    inputs.push(o);
+  }
+  const shape = out.shape;
+  const c = coalesce(shape, [out.strides, ...inputs.map((t) => broadcastStrides(op, t, shape))]);
+  const rank = c.shape.length;
+  if (rank > 2 || c.strides.some((s) => rank > 0 && s[rank - 1] !== 1)) return false;
+  const rows = rank === 2 ? c.shape[0]! : 1, cols = rank === 0 ? 1 : c.shape[rank - 1]!;
+  return run({
+    key, expr: expr.source, rows, cols,
+    out: out.data as Float32Array, outOffset: out.offset, outRowStride: rank === 2 ? c.strides[0]![0]! : 0,
+    inputs: inputs.map((t) => t.data as Float32Array), offsets: inputs.map((t) => t.offset),
+    rowStrides: inputs.map((_, i) => (rank === 2 ? c.strides[i + 1]![0]! : 0)), params,
+  });
 }
 
 function kernelFor(cache: Map<number, LoopKernel>, key: number, expr: Expr, names: readonly string[], operands: readonly Operand[],
