@@ -3,7 +3,7 @@
 // with momentum), or by the running stats in eval; then scale by weight and shift by bias.
 // The backward is the closed form (dx = invstd/n · (n·dx̂ − Σdx̂ − x̂·Σ(dx̂·x̂)), dx̂ = g·w).
 import { DTypeError, ShapeError } from '@groundup/kernels';
-import { attach } from './autograd/node.ts';
+import { attachPure } from './autograd/node.ts';
 import { Tensor } from './tensor.ts';
 
 export interface BatchNormOptions {
@@ -62,7 +62,7 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
       for (let k = 0; k < S; k++) out[o + k] = (x[off + o + k]! - m) * scale + shift;
     }
   const y = Tensor.fromData(out, [...input.shape]);
-  return attach(y, 'NativeBatchNormBackward0', [input, weight, bias], (g) => {
+  return attachPure(y, 'NativeBatchNormBackward0', [input, weight, bias], (g) => {
     const gc = g.contiguous(), gd = gc.data, go = gc.offset;
     const sumG = new Float64Array(C), sumGX = new Float64Array(C);
     for (let b = 0; b < N; b++)

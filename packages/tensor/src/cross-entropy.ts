@@ -9,7 +9,7 @@ import { DTypeError, IndexError, ShapeError } from '@groundup/kernels';
 import { allocate } from './dtype.ts';
 import { offsetsOf } from './iterate.ts';
 import { Storage } from './storage.ts';
-import { attach } from './autograd/node.ts';
+import { attachPure } from './autograd/node.ts';
 import { Tensor } from './tensor.ts';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -100,7 +100,7 @@ export function classLoss(op: 'crossEntropy' | 'nllLoss', input: Tensor, target:
     out = new Tensor(new Storage(allocate(input.dtype, 1)), [], undefined, 0, input.dtype);
     out.data[0] = reduction === 'mean' ? total / denom : total;
   }
-  return attach(out, 'NllLossBackward0', [input], (g) => {
+  return attachPure(out, 'NllLossBackward0', [input], (g) => {
     const gx = new Tensor(new Storage(allocate(input.dtype, input.numel())), input.shape, undefined, 0, input.dtype);
     const { bases: gb, classStride: gs } = itemsOf(gx);
     const gd = g.contiguous(), gv = gd.data, go = gd.offset, out = gx.data;

@@ -1,6 +1,7 @@
 // dtypes and PyTorch's type promotion: bool < int < float by category; within a category the
 // wider type wins. Dimensioned tensors outrank 0-d tensors, which outrank JS numbers.
 import { DTypeError } from '@groundup/kernels';
+import { POOL_MIN_BYTES, takeBuffer } from './buffer-pool.ts';
 
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
@@ -8,7 +9,19 @@ export type Scalar = number | boolean;
 
 export const defaultFloat: DType = 'float32';
 
+/** A zeroed array of n elements (from the buffer pool when one of this size is free). */
 export function allocate(dtype: DType, n: number): TypedArray {
+  return (n >= POOL_MIN_ELEMENTS && takeBuffer(dtype, n, true)) || fresh(dtype, n);
+}
+
+/** An array of n elements whose contents the caller overwrites entirely (a pooled one is not zeroed). */
+export function allocateUninit(dtype: DType, n: number): TypedArray {
+  return (n >= POOL_MIN_ELEMENTS && takeBuffer(dtype, n, false)) || fresh(dtype, n);
+}
+
+const POOL_MIN_ELEMENTS = POOL_MIN_BYTES / 8;
+
+function fresh(dtype: DType, n: number): TypedArray {
   switch (dtype) {
     case 'float32': return new Float32Array(n);
     case 'float64': return new Float64Array(n);

@@ -1,7 +1,7 @@
 // F.embedding: rows of the weight picked by integer indices (a gather); the backward adds each
 // output row's gradient into the row it came from (a scatter-add), skipping paddingIdx.
 import { DTypeError, IndexError, ShapeError } from '@groundup/kernels';
-import { attach } from './autograd/node.ts';
+import { attachPure } from './autograd/node.ts';
 import { Tensor } from './tensor.ts';
 
 export interface EmbeddingOptions { paddingIdx?: number | null }
@@ -18,7 +18,7 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
   const w = weight.contiguous(), wd = w.data, wo = w.offset;
   const out = weight.dtype === 'float64' ? new Float64Array(idx.length * D) : new Float32Array(idx.length * D);
   for (let i = 0; i < idx.length; i++) for (let j = 0; j < D; j++) out[i * D + j] = wd[wo + idx[i]! * D + j]!;
-  return attach(Tensor.fromData(out, [...input.shape, D]), 'EmbeddingBackward0', [weight], (g) => {
+  return attachPure(Tensor.fromData(out, [...input.shape, D]), 'EmbeddingBackward0', [weight], (g) => {
     const gc = g.contiguous(), gd = gc.data, go = gc.offset;
     const gw = weight.dtype === 'float64' ? new Float64Array(V * D) : new Float32Array(V * D);
     for (let i = 0; i < idx.length; i++) {

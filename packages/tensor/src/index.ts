@@ -29,6 +29,7 @@ export { matmul, mm, dot, bmm } from './matmul.ts';
 export { einsum } from './einsum.ts';
 export { conv2d, unfold, conv2dBackwardInput, conv2dBackwardWeight, conv2dGeom, type Conv2dOptions } from './conv.ts';
 export { formatTensor } from './format.ts';
+export { emptyBufferPool, pooledBytes, setBufferPoolPoison } from './buffer-pool.ts';
 export { fill_, zero_, copy_, normal_, uniform_, bernoulli_ } from './inplace.ts';
 export * from './random/index.ts';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode.ts';

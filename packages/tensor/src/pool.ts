@@ -3,7 +3,7 @@
 // arithmetic follows PyTorch: padding, ceil_mode (a last window may start in the right padding but
 // not beyond it), count_include_pad, and adaptive windows [floor(i·n/out), ceil((i+1)·n/out)).
 import { DTypeError, ShapeError } from '@groundup/kernels';
-import { attach } from './autograd/node.ts';
+import { attachPure } from './autograd/node.ts';
 import { Tensor } from './tensor.ts';
 
 export type Size2 = number | readonly [number, number];
@@ -77,7 +77,7 @@ function maxPool(op: string, x: Tensor, ah: Axis, aw: Axis): Tensor {
       }
   }
   const shape = [...x.shape.slice(0, -2), ah.out, aw.out];
-  return attach(Tensor.fromData(out, shape), 'MaxPool2DWithIndicesBackward0', [x], (g) => {
+  return attachPure(Tensor.fromData(out, shape), 'MaxPool2DWithIndicesBackward0', [x], (g) => {
     const gc = g.contiguous(), gd = gc.data, go = gc.offset;
     const gx = alloc(x, x.numel());
     for (let pl = 0, o = 0; pl < planes; pl++) for (let k = 0; k < per; k++, o++) gx[pl * H * W + arg[o]!] += gd[go + o]!;
@@ -102,7 +102,7 @@ function avgPool(op: string, x: Tensor, ah: Axis, aw: Axis, divisor: (i: number,
       }
   }
   const shape = [...x.shape.slice(0, -2), ah.out, aw.out];
-  return attach(Tensor.fromData(out, shape), op === 'adaptiveAvgPool2d' ? 'AdaptiveAvgPool2DBackward0' : 'AvgPool2DBackward0', [x], (g) => {
+  return attachPure(Tensor.fromData(out, shape), op === 'adaptiveAvgPool2d' ? 'AdaptiveAvgPool2DBackward0' : 'AvgPool2DBackward0', [x], (g) => {
     const gc = g.contiguous(), gd = gc.data, go = gc.offset;
     const gx = alloc(x, x.numel());
     for (let pl = 0, o = 0; pl < planes; pl++) {

@@ -5,7 +5,7 @@ import { allocate, isFloating, requireFloating, type DType, type TypedArray } fr
 import { fmt, normalizeDims } from './shape.ts';
 import { Storage } from './storage.ts';
 import { Tensor } from './tensor.ts';
-import { attach } from './autograd/node.ts';
+import { attachPure } from './autograd/node.ts';
 import { permute, reshape, expand } from './views.ts';
 import { full } from './creation.ts';
 import { scatterAdd } from './indexing.ts';
@@ -72,7 +72,7 @@ function channelSums(t: Tensor, plan: ReducePlan, out: Tensor, mean: boolean): b
 }
 
 export const sum = (t: Tensor, dim?: Dims, keepdim = false): Tensor =>
-  attach(sumLike('sum', t, dim, keepdim, intOrFloat(t.dtype), false), 'SumBackward0', [t], (g) => [expandBack(g, t, dim, keepdim)]);
+  attachPure(sumLike('sum', t, dim, keepdim, intOrFloat(t.dtype), false), 'SumBackward0', [t], (g) => [expandBack(g, t, dim, keepdim)]);
 
 export function prod(t: Tensor, dim?: Dims, keepdim = false): Tensor {
   const out = fold('prod', t, dim, keepdim, intOrFloat(t.dtype), (d, s, n) => {
@@ -81,7 +81,7 @@ export function prod(t: Tensor, dim?: Dims, keepdim = false): Tensor {
     return acc;
   });
   // d prod / d x_i = the product of the others (exact with zeros, unlike prod / x_i).
-  return attach(out, 'ProdBackward0', [t], (g) => [expandBack(g, t, dim, keepdim).mul(productOfOthers(t, dim))], [t]);
+  return attachPure(out, 'ProdBackward0', [t], (g) => [expandBack(g, t, dim, keepdim).mul(productOfOthers(t, dim))], [t]);
 }
 
 /** For each element, the product of the other elements of its reduced block (prefix × suffix products). */
@@ -105,7 +105,7 @@ export function mean(t: Tensor, dim?: Dims, keepdim = false): Tensor {
   if (!isFloating(t.dtype)) throw new DTypeError(`mean: could not infer the output dtype: the input is ${t.dtype}, but mean needs a floating-point tensor; call .float() first`);
   const out = sumLike('mean', t, dim, keepdim, t.dtype, true);
   const n = t.numel() / Math.max(out.numel(), 1);
-  return attach(out, 'MeanBackward0', [t], (g) => [expandBack(g, t, dim, keepdim).div(n)]);
+  return attachPure(out, 'MeanBackward0', [t], (g) => [expandBack(g, t, dim, keepdim).div(n)]);
 }
 
 export interface VarOptions { correction?: number; unbiased?: boolean; keepdim?: boolean }
@@ -122,7 +122,7 @@ export function variance(t: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
     return acc / Math.max(n - corr, 0);
   });
   const n = t.numel() / Math.max(out.numel(), 1);
-  return attach(out, 'VarBackward0', [t], (g) => {
+  return attachPure(out, 'VarBackward0', [t], (g) => {
     const centred = t.sub(mean(t, dim, true));
     return [expandBack(g, t, dim, keepdim).mul(centred).mul(2 / Math.max(n - corr, 0))];
   }, [t]);
@@ -142,7 +142,7 @@ export function logsumexp(t: Tensor, dim: Dims, keepdim = false): Tensor {
     return m + Math.log(acc);
   });
   // d/dx logsumexp = softmax(x).
-  return attach(out, 'LogsumexpBackward0', [t], (g) => [unreduce(g, t, dim, keepdim).mul(t.sub(unreduce(out, t, dim, keepdim)).exp())], [t, out]);
+  return attachPure(out, 'LogsumexpBackward0', [t], (g) => [unreduce(g, t, dim, keepdim).mul(t.sub(unreduce(out, t, dim, keepdim)).exp())], [t, out]);
 }
 
 export const all = (t: Tensor, dim?: Dims, keepdim = false): Tensor => fold('all', t, dim, keepdim, 'bool', (d, s, n) => {
@@ -199,7 +199,7 @@ function extreme(op: 'max' | 'min', t: Tensor, dim: number, keepdim: boolean): V
   }
   // The whole gradient goes to the returned index.
   const d = dim < 0 ? dim + t.ndim : dim;
-  attach(values, op === 'max' ? 'MaxBackward0' : 'MinBackward0', [t], (g) =>
+  attachPure(values, op === 'max' ? 'MaxBackward0' : 'MinBackward0', [t], (g) =>
     [scatterAdd(zerosOf(t), d, unreduce(indices, t, dim, keepdim), unreduce(g, t, dim, keepdim))]);
   return valuesIndices(values, indices);
 }
@@ -211,7 +211,7 @@ function extremeAll(op: 'max' | 'min', t: Tensor): Tensor {
   const b = blocks(op, t, undefined, false);
   const out = result(t.dtype, []);
   out.data[0] = b.data[argBlock(b.data, 0, b.inner, op === 'max' ? gtf : ltf)]!;
-  return attach(out, op === 'max' ? 'MaxBackward1' : 'MinBackward1', [t], (g) => {
+  return attachPure(out, op === 'max' ? 'MaxBackward1' : 'MinBackward1', [t], (g) => {
     const mask = t.eq(out).to(t.dtype);
     return [mask.mul(g).div(mask.sum())];
   }, [t, out]);
@@ -244,7 +244,7 @@ export function sort(t: Tensor, dim = -1, descending = false): ValuesIndices {
   const inv = moved.map((_, i) => moved.indexOf(i));
   const V = permute(Tensor.fromData(vals, movedShape), inv).contiguous();
   const I = permute(Tensor.fromData(idx, movedShape), inv).contiguous();
-  attach(V, 'SortBackward0', [t], (g) => [scatterAdd(zerosOf(t), d, I, g)]);
+  attachPure(V, 'SortBackward0', [t], (g) => [scatterAdd(zerosOf(t), d, I, g)]);
   return valuesIndices(V, I);
 }
 export const argsort = (t: Tensor, dim = -1, descending = false): Tensor => sort(t, dim, descending).indices;
@@ -268,5 +268,5 @@ export function cumsum(t: Tensor, dim: number): Tensor {
   const r = permute(Tensor.fromData(out, moved.map((i) => t.shape[i]!)), moved.map((_, i) => moved.indexOf(i))).contiguous();
   // The gradient of a running sum is the running sum of the gradient, taken from the end.
   const flip = (x: Tensor): Tensor => x.indexSelect(d, Tensor.fromData(Int32Array.from({ length: n }, (_, i) => n - 1 - i), [n]));
-  return attach(r, 'CumsumBackward0', [t], (g) => [flip(cumsum(flip(g), d))]);
+  return attachPure(r, 'CumsumBackward0', [t], (g) => [flip(cumsum(flip(g), d))]);
 }

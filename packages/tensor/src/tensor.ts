@@ -3,7 +3,7 @@
 import { AutogradError, ShapeError } from '@groundup/kernels';
 import { runBackward, type BackwardOptions } from './autograd/engine.ts';
 import { isGradEnabled } from './autograd/grad-mode.ts';
-import { attach, type Node } from './autograd/node.ts';
+import { attachPure, type Node } from './autograd/node.ts';
 import { allocate, dtypeOfArray, type DType, type TypedArray } from './dtype.ts';
 import { copyStrided, unaryLoop, type Strided } from './iterate.ts';
 import { contiguousStrides, fmt, numelOf, type Shape } from './shape.ts';
@@ -84,7 +84,7 @@ export class Tensor implements Strided {
   clone(): Tensor {
     const out = allocate(this.dtype, this.numel());
     copyStrided(this.shape, this, out);
-    return attach(new Tensor(new Storage(out), this.shape, undefined, 0, this.dtype), 'CloneBackward0', [this], (g) => [g]);
+    return attachPure(new Tensor(new Storage(out), this.shape, undefined, 0, this.dtype), 'CloneBackward0', [this], (g) => [g]);
   }
 
   /** The values in row-major order, as a fresh typed array of this dtype. */
@@ -125,7 +125,7 @@ export class Tensor implements Strided {
     else copyStrided(this.shape, this, out);
     const r = new Tensor(new Storage(out), this.shape, undefined, 0, dtype);
     const from = this.dtype;
-    return dtype === 'float32' || dtype === 'float64' ? attach(r, 'ToCopyBackward0', [this], (g) => [g.to(from)]) : r;
+    return dtype === 'float32' || dtype === 'float64' ? attachPure(r, 'ToCopyBackward0', [this], (g) => [g.to(from)]) : r;
   }
   float(): Tensor { return this.to('float32'); }
   double(): Tensor { return this.to('float64'); }

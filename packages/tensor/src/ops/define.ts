@@ -1,14 +1,14 @@
 // defineOp: from one record, the op function, the Tensor methods (out of place and in place), the
 // compiled forward loop and the compiled gradient loops. See record.ts for the record itself.
 import { DTypeError, OpError, ShapeError } from '@groundup/kernels';
-import { allocate, promoteTypes, resultType, scalarDType, type DType } from '../dtype.ts';
+import { allocateUninit, promoteTypes, resultType, scalarDType, type DType } from '../dtype.ts';
 import type { LoopKernel } from '../kernel-cache.ts';
 import { broadcastAll, fmt, numelOf, sameShape } from '../shape.ts';
 import { Storage } from '../storage.ts';
 import { Tensor } from '../tensor.ts';
 import { isGradEnabled } from '../autograd/grad-mode.ts';
 import { inPlace } from '../autograd/inplace.ts';
-import { attach } from '../autograd/node.ts';
+import { attachPure } from '../autograd/node.ts';
 import { parseExpr } from './expr.ts';
 import { runExpr, type Operand } from './loop.ts';
 import { checkRecord, INPUTS, resultDType, type OpFunction, type OpRecord, type OpSpec, type TensorLike } from './record.ts';
@@ -87,10 +87,10 @@ export class ElementwiseOp {
   forward(inputs: readonly TensorLike[], params: readonly number[]): Tensor {
     const shape = this.shapeOf(inputs);
     const dtype = this.dtypeOf(inputs, params);
-    const out = new Tensor(new Storage(allocate(dtype, numelOf(shape))), shape, undefined, 0, dtype);
+    const out = new Tensor(new Storage(allocateUninit(dtype, numelOf(shape))), shape, undefined, 0, dtype);
     runExpr(this.rec.name, this.fwd, this.rec.forward, this.names, inputs, this.rec.params, params, out, this.wrap(dtype), this.keys[0]);
     if (this.rec.grads && isGradEnabled() && inputs.some(tracks)) {
-      attach(out, this.rec.nodeName, inputs, (g) => this.backward(g, inputs, out, params), this.saved(inputs, out));
+      attachPure(out, this.rec.nodeName, inputs, (g, owned) => this.backward(g, inputs, out, params, owned), this.saved(inputs, out));
     }
     return out;
   }
@@ -109,12 +109,21 @@ export class ElementwiseOp {
     return [...keep];
   }
 
-  backward(g: Tensor, inputs: readonly TensorLike[], out: Tensor, params: readonly number[]): (Tensor | null)[] {
+  /**
+   * The gradient of each input that requires grad. When backward owns g's buffer (`gOwned`), the
+   * last gradient computed is written into it (relu's backward then allocates nothing), unless
+   * another input receives g itself.
+   */
+  backward(g: Tensor, inputs: readonly TensorLike[], out: Tensor, params: readonly number[], gOwned = false): (Tensor | null)[] {
     const operands: Operand[] = [g, ...inputs, ...Array(3 - inputs.length).fill(null), out];
+    const passes = (i: number): boolean => this.identity[i]! || (this.scaleParam[i]! >= 0 && params[this.scaleParam[i]!] === 1);
+    const needed = this.rec.grads!.map((e, i) => e !== null && tracks(inputs[i]));
+    const last = needed.lastIndexOf(true);
+    const reuse = gOwned && needed.every((n, i) => !n || !passes(i));
     return this.rec.grads!.map((e, i) => {
-      if (!e || !tracks(inputs[i])) return null;
-      if (this.identity[i] || (this.scaleParam[i]! >= 0 && params[this.scaleParam[i]!] === 1)) return g;
-      const gi = new Tensor(new Storage(allocate(g.dtype, g.numel())), g.shape, undefined, 0, g.dtype);
+      if (!e || !needed[i]) return null;
+      if (passes(i)) return g;
+      const gi = reuse && i === last ? g : new Tensor(new Storage(allocateUninit(g.dtype, g.numel())), g.shape, undefined, 0, g.dtype);
       runExpr(this.rec.nodeName, this.bwd[i]!, e, GRAD_NAMES, operands, this.rec.params, params, gi, false, this.keys[i + 1]);
       return gi;
     });
