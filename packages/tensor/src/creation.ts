@@ -71,7 +71,7 @@ export function full(shape: readonly number[], value: number | boolean, opts: Cr
   const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : defaultFloat);
   const data = allocate(dtype, numelOf(shape));
   data.fill(Number(value));
-  return new Tensor(new Storage(data), shape, undefined, 0, dtype);
+  return new Tensor(new Storage(data), [...shape], undefined, 0, dtype);
 }
 
 export function zeros(shape: readonly number[], opts?: CreateOptions): Tensor;

@@ -20,8 +20,28 @@ export function allocateUninit(dtype: DType, n: number): TypedArray {
 }
 
 const POOL_MIN_ELEMENTS = POOL_MIN_BYTES / 8;
+const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+
+// Medium arrays (64 B to 8 KB) are views into shared 128 KB slabs: a fresh ArrayBuffer of 4 KB
+// costs about a microsecond of allocator and GC bookkeeping, a view a fifth of that. A slab is
+// never reused, so views start zeroed; it is freed when every view into it is gone. (Smaller
+// arrays live on V8's heap and cost little; larger ones come from the buffer pool.)
+const SLAB_BYTES = 128 * 1024, SLAB_MAX = 8 * 1024;
+let slab = new ArrayBuffer(0), slabUsed = 0;
 
 function fresh(dtype: DType, n: number): TypedArray {
+  const bytes = n * BYTES[dtype];
+  if (bytes > 64 && bytes <= SLAB_MAX) {
+    if (slabUsed + bytes > slab.byteLength) { slab = new ArrayBuffer(SLAB_BYTES); slabUsed = 0; }
+    const at = slabUsed;
+    slabUsed += (bytes + 15) & ~15;
+    switch (dtype) {
+      case 'float32': return new Float32Array(slab, at, n);
+      case 'float64': return new Float64Array(slab, at, n);
+      case 'int32': return new Int32Array(slab, at, n);
+      case 'bool': return new Uint8Array(slab, at, n);
+    }
+  }
   switch (dtype) {
     case 'float32': return new Float32Array(n);
     case 'float64': return new Float64Array(n);

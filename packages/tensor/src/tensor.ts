@@ -11,6 +11,8 @@ import { Storage } from './storage.ts';
 
 export type NestedArray = number | boolean | readonly NestedArray[];
 
+const NO_HOOKS: readonly ((grad: Tensor) => Tensor | void)[] = Object.freeze([]);
+
 export class Tensor implements Strided {
   readonly storage: Storage;
   readonly shape: readonly number[];
@@ -25,13 +27,17 @@ export class Tensor implements Strided {
   grad: Tensor | null = null;
   gradFn: Node | null = null;
   retainsGrad = false;
-  /** Gradient hooks of a leaf (a non-leaf's hooks live on its gradFn). */
-  readonly hooks: ((grad: Tensor) => Tensor | void)[] = [];
+  /** Gradient hooks of a leaf (a non-leaf's hooks live on its gradFn); registerHook adds them. */
+  hooks: readonly ((grad: Tensor) => Tensor | void)[] = NO_HOOKS;
 
+  /**
+   * Takes `shape` and `strides` as they are (no copy: every op makes fresh arrays, and a tensor
+   * is made per op); Tensor.fromData and the creation functions copy what a caller passes in.
+   */
   constructor(storage: Storage, shape: Shape, strides?: Shape, offset = 0, dtype?: DType) {
     this.storage = storage;
-    this.shape = Object.freeze([...shape]);
-    this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
+    this.shape = shape;
+    this.strides = strides ?? contiguousStrides(shape);
     this.offset = offset;
     this.dtype = dtype ?? dtypeOfArray(storage.data);
   }
@@ -39,10 +45,10 @@ export class Tensor implements Strided {
   /** A new contiguous tensor over `data` (which it takes, not copies). */
   static fromData(data: TypedArray, shape: Shape): Tensor {
     if (numelOf(shape) !== data.length) throw new ShapeError(`Tensor.fromData: shape ${fmt(shape)} needs ${numelOf(shape)} elements, got ${data.length}`);
-    return new Tensor(new Storage(data), shape);
+    return new Tensor(new Storage(data), [...shape]);
   }
 
-  /** A view of the same storage with other geometry. */
+  /** A view of the same storage with other geometry (the arrays are taken, not copied). */
   asStrided(shape: Shape, strides: Shape, offset: number): Tensor {
     const v = new Tensor(this.storage, shape, strides, offset, this.dtype);
     (v as { base: Tensor | null }).base = this.base ?? this;
@@ -169,9 +175,13 @@ export class Tensor implements Strided {
   /** hook(grad) runs when this tensor's gradient is computed; it may return a replacement. */
   registerHook(hook: (grad: Tensor) => Tensor | void): { remove(): void } {
     if (!this.requiresGrad) throw new AutogradError("registerHook: cannot register a hook on a tensor that doesn't require gradient");
-    const list = this.gradFn ? this.gradFn.hooks : this.hooks;
-    list.push(hook);
-    return { remove: () => { const i = list.indexOf(hook); if (i >= 0) list.splice(i, 1); } };
+    if (this.gradFn) {
+      const list = this.gradFn.hooks;
+      list.push(hook);
+      return { remove: () => { const i = list.indexOf(hook); if (i >= 0) list.splice(i, 1); } };
+    }
+    this.hooks = [...this.hooks, hook];
+    return { remove: () => { this.hooks = this.hooks.filter((h) => h !== hook); } };
   }
 
   /** Ones of this shape and dtype: the implicit gradient of a scalar. */

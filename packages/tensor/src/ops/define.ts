@@ -1,7 +1,7 @@
 // defineOp: from one record, the op function, the Tensor methods (out of place and in place), the
 // compiled forward loop and the compiled gradient loops. See record.ts for the record itself.
 import { DTypeError, OpError, ShapeError } from '@groundup/kernels';
-import { allocateUninit, promoteTypes, resultType, scalarDType, type DType } from '../dtype.ts';
+import { allocateUninit, isFloating, promoteTypes, resultType, scalarDType, type DType } from '../dtype.ts';
 import type { LoopKernel } from '../kernel-cache.ts';
 import { broadcastAll, fmt, numelOf, sameShape } from '../shape.ts';
 import { Storage } from '../storage.ts';
@@ -16,6 +16,7 @@ import { checkRecord, INPUTS, resultDType, type OpFunction, type OpRecord, type 
 const tracks = (x: unknown): x is Tensor => x instanceof Tensor && x.requiresGrad;
 const shapeOf = (x: TensorLike): readonly number[] => (x instanceof Tensor ? x.shape : []);
 const GRAD_NAMES = ['g', 'x', 'y', 'z', 'out'];
+const NO_PARAMS: readonly number[] = Object.freeze([]);
 
 /** An op built from its record: the compiled loops live here. */
 export class ElementwiseOp {
@@ -44,8 +45,9 @@ export class ElementwiseOp {
   get compiledLoops(): number { return this.fwd.size + this.bwd.reduce((n, m) => n + m.size, 0); }
 
   /** The parameters from a call's arguments after the inputs (null or absent: the default). */
-  params(args: readonly unknown[], from: number): number[] {
+  params(args: readonly unknown[], from: number): readonly number[] {
     const { params, defaultValues, name } = this.rec;
+    if (params.length === 0) return NO_PARAMS;
     const out = new Array<number>(params.length);
     for (let i = 0; i < params.length; i++) {
       const a = args[from + i];
@@ -60,6 +62,20 @@ export class ElementwiseOp {
 
   /** The output dtype for these inputs (PyTorch's promotion, then the record's rule). */
   dtypeOf(inputs: readonly TensorLike[], params: readonly number[]): DType {
+    const rule = this.rec.dtype;
+    if (!this.rec.check && (rule === 'same' || rule === 'float')) {
+      // The common case first: dimensioned tensors of one dtype, no JS numbers.
+      const x0 = inputs[0];
+      if (x0 instanceof Tensor && x0.ndim > 0) {
+        const d = x0.dtype;
+        let one = true;
+        for (let i = 1; i < inputs.length && one; i++) {
+          const x = inputs[i];
+          one = x instanceof Tensor && x.ndim > 0 && x.dtype === d;
+        }
+        if (one) return rule === 'same' || isFloating(d) ? d : 'float32';
+      }
+    }
     const dtypes = inputs.map((x) => (x instanceof Tensor ? x.dtype : null));
     return resultDType(this.rec, dtypes, params, (which) => {
       const ins = which ? which.map((i) => inputs[i]!) : inputs;
@@ -181,7 +197,7 @@ export function defineOp<const S extends OpSpec>(spec: S): OpFunction<S> {
   const op = new ElementwiseOp(rec);
   registry.set(rec.name, op);
   const { arity, name } = rec;
-  const fn = (...args: unknown[]): Tensor => op.forward(args.slice(0, arity) as TensorLike[], op.params(args, arity));
+  const fn = (...args: unknown[]): Tensor => op.forward((args.length === arity ? args : args.slice(0, arity)) as TensorLike[], op.params(args, arity));
   const P = Tensor.prototype as unknown as Record<string, unknown>;
   if (rec.method !== false) {
     if (name in P) throw new OpError(`defineOp: Tensor already has a method ${name}`);

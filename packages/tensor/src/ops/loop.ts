@@ -48,30 +48,29 @@ export function runExpr(op: string, cache: Map<number, LoopKernel>, expr: Expr, 
   const shape = out.shape;
   const numel = out.numel();
   if (numel === 0) return;
-  if (loopName !== undefined && numel >= BACKEND_MIN && out.dtype === 'float32' && backendLoop(op, loopName, expr, names, operands, params, out)) return;
-  // Which operands are arrays, and whether everything is one dense block of the output's shape.
-  let dense = out.isContiguous();
+  // Which operands are arrays and which JS numbers, and whether everything is one dense block.
+  let dense = out.isContiguous(), f32 = out.dtype === 'float32', scalars = false;
   let key = CODE[out.dtype]!;
-  const sc: number[] = params.length ? [...params] : [];
+  const sc: number[] = params.length ? params.slice() : [];
+  const arrays: Tensor[] = [];
   for (let i = 0; i < operands.length; i++) {
     const o = operands[i];
     if (o === null || o === undefined || !expr.names.has(names[i]!)) { key = key * 6 + ABSENT; continue; }
     if (o instanceof Tensor) {
       key = key * 6 + CODE[o.dtype]!;
+      arrays.push(o);
+      if (o.dtype !== 'float32') f32 = false;
       if (dense && !denseLike(o, shape)) dense = false;
     } else {
       key = key * 6 + SCALAR;
+      scalars = true;
       sc.push(Number(o));
     }
   }
+  if (loopName !== undefined && f32 && !scalars && numel >= BACKEND_MIN && backendLoop(op, loopName, expr, arrays, params, out, dense)) return;
   if (dense) {
     call(cache, key * 4 + 1, expr, names, operands, paramNames, sc, [numel], out, ONE, () => ONE, wrapBool);
     return;
-  }
-  const arrays: Tensor[] = [];
-  for (let i = 0; i < operands.length; i++) {
-    const o = operands[i];
-    if (o instanceof Tensor && expr.names.has(names[i]!)) arrays.push(o);
   }
   const c = coalesce(shape, [out.strides, ...arrays.map((t) => broadcastStrides(op, t, shape))]);
   const rank = c.shape.length;
@@ -104,34 +103,32 @@ export function runExpr(op: string, cache: Map<number, LoopKernel>, expr: Expr, 
 }
 
 /** Below this many elements the N-API call costs more than a compiled JS loop saves. */
-export const BACKEND_MIN = 2048;
+export const BACKEND_MIN = 512;
 
 /**
  * The active backend's loop generated from the same record (the addon's AVX2 loops), when every
  * operand is a float32 tensor and the coalesced layout is rows of contiguous values.
  */
-function backendLoop(op: string, key: string, expr: Expr, names: readonly string[], operands: readonly Operand[],
-  params: readonly number[], out: Tensor): boolean {
+function backendLoop(op: string, key: string, expr: Expr, inputs: readonly Tensor[], params: readonly number[], out: Tensor, dense: boolean): boolean {
   const run = getBackend().kernels.elementwise;
   if (!run) return false;
-  const inputs: Tensor[] = [];
-  for (let i = 0; i < operands.length; i++) {
-    if (!expr.names.has(names[i]!)) continue;
-    const o = operands[i];
-    if (!(o instanceof Tensor) || o.dtype !== 'float32') return false;
-    inputs.push(o);
+  const n = inputs.length;
+  const datas = new Array<Float32Array>(n), offsets = new Array<number>(n), rowStrides = new Array<number>(n);
+  for (let i = 0; i < n; i++) { datas[i] = inputs[i]!.data as Float32Array; offsets[i] = inputs[i]!.offset; rowStrides[i] = 0; }
+  let rows = 1, cols = out.numel(), outRowStride = 0;
+  if (!dense) {
+    const shape = out.shape;
+    const c = coalesce(shape, [out.strides, ...inputs.map((t) => broadcastStrides(op, t, shape))]);
+    const rank = c.shape.length;
+    if (rank > 2 || c.strides.some((s) => rank > 0 && s[rank - 1] !== 1)) return false;
+    if (rank === 2) {
+      rows = c.shape[0]!;
+      cols = c.shape[1]!;
+      outRowStride = c.strides[0]![0]!;
+      for (let i = 0; i < n; i++) rowStrides[i] = c.strides[i + 1]![0]!;
+    }
   }
-  const shape = out.shape;
-  const c = coalesce(shape, [out.strides, ...inputs.map((t) => broadcastStrides(op, t, shape))]);
-  const rank = c.shape.length;
-  if (rank > 2 || c.strides.some((s) => rank > 0 && s[rank - 1] !== 1)) return false;
-  const rows = rank === 2 ? c.shape[0]! : 1, cols = rank === 0 ? 1 : c.shape[rank - 1]!;
-  return run({
-    key, expr: expr.source, rows, cols,
-    out: out.data as Float32Array, outOffset: out.offset, outRowStride: rank === 2 ? c.strides[0]![0]! : 0,
-    inputs: inputs.map((t) => t.data as Float32Array), offsets: inputs.map((t) => t.offset),
-    rowStrides: inputs.map((_, i) => (rank === 2 ? c.strides[i + 1]![0]! : 0)), params,
-  });
+  return run({ key, expr: expr.source, rows, cols, out: out.data as Float32Array, outOffset: out.offset, outRowStride, inputs: datas, offsets, rowStrides, params });
 }
 
 function kernelFor(cache: Map<number, LoopKernel>, key: number, expr: Expr, names: readonly string[], operands: readonly Operand[],
