@@ -6,6 +6,7 @@ import { allocate, allocateUninit, isFloating } from './dtype.ts';
 import { fmt } from './shape.ts';
 import { Storage } from './storage.ts';
 import { attachPure } from './autograd/node.ts';
+import { elementwiseOp } from './ops/define.ts';
 import { Tensor } from './tensor.ts';
 
 export type { Conv2dOptions };
@@ -27,8 +28,11 @@ export function conv2dGeom(input: Tensor, weight: Tensor, opts: Conv2dOptions = 
   return conv2dGeometry(input.shape, weight.shape, opts);
 }
 
-/** input [N,C,H,W] (or [C,H,W]) ⋆ weight [O,C,kh,kw] + bias [O]. */
-export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv2dOptions = {}): Tensor {
+/** Options of conv2d: stride and padding, and a ReLU applied to the output in the same op (nn's Sequential fuses Conv2d + ReLU so). */
+export interface Conv2dOpOptions extends Conv2dOptions { activation?: 'relu' | null }
+
+/** input [N,C,H,W] (or [C,H,W]) ⋆ weight [O,C,kh,kw] + bias [O], then ReLU with activation: 'relu'. */
+export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv2dOpOptions = {}): Tensor {
   if (input.ndim === 3) return conv2d(input.unsqueeze(0), weight, bias, opts).squeeze(0);
   checkTypes('conv2d', input, weight, bias);
   const g = conv2dGeom(input, weight, opts);
@@ -37,12 +41,18 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   if (input.dtype === 'float32')
     kernel('conv2dForward')(g, raw(input) as Float32Array, raw(weight) as Float32Array, bias ? (raw(bias) as Float32Array) : null, out.data as Float32Array);
   else conv2dForwardWith(kernel('gemmF64'), g, raw(input) as Float64Array, raw(weight) as Float64Array, bias ? (raw(bias) as Float64Array) : null, out.data as Float64Array);
+  const saved = [...(weight.requiresGrad ? [input] : []), ...(input.requiresGrad ? [weight] : [])];
   // The backward kernels come from the registry too, so backends accelerate training.
-  return attachPure(out, 'ConvolutionBackward0', [input, weight, bias], (gy) => [
+  const backward = (gy: Tensor): Tensor[] | (Tensor | null)[] => [
     input.requiresGrad ? conv2dBackwardInput(g, gy, weight) : null,
     weight.requiresGrad ? conv2dBackwardWeight(g, input, gy) : null,
     bias?.requiresGrad ? gy.sum([0, 2, 3]) : null,
-  ], [...(weight.requiresGrad ? [input] : []), ...(input.requiresGrad ? [weight] : [])]);
+  ];
+  if (opts.activation !== 'relu') return attachPure(out, 'ConvolutionBackward0', [input, weight, bias], backward, saved);
+  // The ReLU in place on the conv's output (no second buffer); backward masks the gradient (in place when it owns it).
+  const relu = elementwiseOp('relu')!;
+  relu.inPlace(out, [], [], 'conv2d');
+  return attachPure(out, 'ReluBackward0', [input, weight, bias], (gy, owned) => backward(relu.backward(gy, [out], out, [], owned)[0]!), [...saved, out]);
 }
 
 /** The gradient of conv2d with respect to its input. */

@@ -27,7 +27,7 @@ export * from './views.ts';
 export { at, setAt, indexPut_, slice, nonzero, gather, indexSelect, maskedFill, type IndexItem, type Slice } from './indexing.ts';
 export { matmul, mm, dot, bmm } from './matmul.ts';
 export { einsum } from './einsum.ts';
-export { conv2d, unfold, conv2dBackwardInput, conv2dBackwardWeight, conv2dGeom, type Conv2dOptions } from './conv.ts';
+export { conv2d, unfold, conv2dBackwardInput, conv2dBackwardWeight, conv2dGeom, type Conv2dOptions, type Conv2dOpOptions } from './conv.ts';
 export { formatTensor } from './format.ts';
 export { emptyBufferPool, pooledBytes, setBufferPoolPoison } from './buffer-pool.ts';
 export { fill_, zero_, copy_, normal_, uniform_, bernoulli_ } from './inplace.ts';
