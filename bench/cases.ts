@@ -1,5 +1,5 @@
 // The cases of each suite, and the reduced set that `--quick` runs.
-import type { BenchCase, ConvCase, GemmCase, OverheadCase, SuiteName, TrainCase } from './lib/types.ts';
+import type { BenchCase, ConvCase, GemmCase, MemoryCase, OverheadCase, SuiteName, TrainCase } from './lib/types.ts';
 
 const gemm = (id: string, m: number, n: number, k: number, transA = false, transB = false): GemmCase =>
   ({ kind: 'gemm', id, m, n, k, transA, transB });
@@ -44,11 +44,16 @@ export const overheadCases: readonly OverheadCase[] = [
   { kind: 'overhead', id: '100-op chain [1000]', op: 'chain', size: 1000, ops: 100 },
 ];
 
+export const memoryCases: readonly MemoryCase[] = [
+  { kind: 'memory', id: 'simple_cnn b64, 1000 SGD steps: peak RSS', model: 'simple_cnn', steps: 1000 },
+];
+
 const quickIds = new Set<string>([
   '512³', '1024³',
   convCases[2]!.id, // cnn2 4→8 14×14 forward
   trainCases[1]!.id,
   ...overheadCases.map((c) => c.id),
+  ...memoryCases.map((c) => c.id),
 ]);
 
 /** Tiny cases for a smoke run (`--smoke`): every implementation once, in seconds, numbers meaningless. */
@@ -57,11 +62,12 @@ export const smokeCases: Record<SuiteName, BenchCase[]> = {
   conv2d: [conv('smoke', { n: 2, c: 2, h: 6, w: 6, o: 3, kh: 3, kw: 3, stride: 1, pad: 1 }, 'fwd')],
   'train-step': [{ kind: 'train', id: 'simple_net b8 SGD step (smoke)', model: 'simple_net', batch: 8 }],
   overhead: [overheadCases[0]!],
+  memory: [{ kind: 'memory', id: 'simple_cnn b64, 3 SGD steps (smoke)', model: 'simple_cnn', steps: 3 }],
 };
 
 export function casesFor(suite: SuiteName, quick: boolean, smoke = false): BenchCase[] {
   if (smoke) return smokeCases[suite];
   const all: readonly BenchCase[] =
-    suite === 'gemm' ? gemmCases : suite === 'conv2d' ? convCases : suite === 'train-step' ? trainCases : overheadCases;
+    suite === 'gemm' ? gemmCases : suite === 'conv2d' ? convCases : suite === 'train-step' ? trainCases : suite === 'memory' ? memoryCases : overheadCases;
   return quick ? all.filter((c) => quickIds.has(c.id)) : [...all];
 }

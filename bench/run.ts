@@ -15,12 +15,13 @@ import { fmtRatio, markdownReport } from './report/markdown.ts';
 import { resultsSvg } from './report/svg.ts';
 import { conv2dSuite } from './suites/conv2d.ts';
 import { gemmSuite } from './suites/gemm.ts';
+import { memorySuite } from './suites/memory.ts';
 import { groundupBackends } from './suites/groundup.ts';
 import { overheadSuite } from './suites/overhead.ts';
 import { runSuite, type SuiteDef } from './suites/suite.ts';
 import { trainStepSuite } from './suites/train-step.ts';
 
-const suites: Record<SuiteName, SuiteDef> = { gemm: gemmSuite, conv2d: conv2dSuite, 'train-step': trainStepSuite, overhead: overheadSuite };
+const suites: Record<SuiteName, SuiteDef> = { gemm: gemmSuite, conv2d: conv2dSuite, 'train-step': trainStepSuite, overhead: overheadSuite, memory: memorySuite };
 
 function packageVersion(file: string): string | null {
   try {

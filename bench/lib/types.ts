@@ -1,7 +1,7 @@
 // The shapes every part of the bench shares: the cases a suite times, and the rows it reports.
 
-export type SuiteName = 'gemm' | 'conv2d' | 'train-step' | 'overhead';
-export const suiteNames: readonly SuiteName[] = ['gemm', 'conv2d', 'train-step', 'overhead'];
+export type SuiteName = 'gemm' | 'conv2d' | 'train-step' | 'overhead' | 'memory';
+export const suiteNames: readonly SuiteName[] = ['gemm', 'conv2d', 'train-step', 'overhead', 'memory'];
 
 /** C[m,n] = op(A) · op(B), op(A) m×k, op(B) k×n; A stored k×m when transA, B stored n×k when transB. */
 export interface GemmCase {
@@ -39,7 +39,15 @@ export interface OverheadCase {
   ops: number;
 }
 
-export type BenchCase = GemmCase | ConvCase | TrainCase | OverheadCase;
+/** Peak resident memory of a process that runs `steps` train steps of a model. */
+export interface MemoryCase {
+  kind: 'memory';
+  id: string;
+  model: 'simple_cnn';
+  steps: number;
+}
+
+export type BenchCase = GemmCase | ConvCase | TrainCase | OverheadCase | MemoryCase;
 
 /** One line of results. A row that could not run has ms null and says why in `skipped`. */
 export interface Row {
@@ -47,8 +55,11 @@ export interface Row {
   case: string;
   impl: string;
   threads: number | null;
-  /** Median time of one call, in milliseconds. */
+  /** Median time of one call, in milliseconds (memory rows: the mean time of one step). */
   ms: number | null;
+  /** Memory rows: peak resident set size of the process, and its size before the model was built, in MiB. */
+  peakRssMB?: number;
+  baseRssMB?: number;
   /** FLOPs of the case (its GEMM form for conv) over the median time; null where FLOPs mean nothing. */
   gflops: number | null;
   /** Interquartile range over the median (0.05 = 5 %). */

@@ -1,6 +1,5 @@
 // The groundup backends as benchmark implementations: every backend gets a row per case,
 // timed when it is available and otherwise carrying the registry's reason.
-import os from 'node:os';
 import { availability, findBackend, setBackend, withBackend, getBackend, kernel, type BackendName, type KernelName, type Kernels } from '@groundup/kernels';
 import type { Prepared } from '../lib/measure.ts';
 import type { BenchCase } from '../lib/types.ts';
@@ -17,22 +16,12 @@ export interface GroundupBackend {
   detail: string;
 }
 
-const cores = (): number => (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
-
-function threadsOf(name: BackendName, detail: string): number | null {
-  const m = /(\d+)\s*threads?/i.exec(detail);
-  if (m) return Number(m[1]);
-  if (name === 'js' || name === 'wasm') return 1;
-  if (name === 'wasm-mt') return cores();
-  return null;
-}
-
 export function groundupBackends(): GroundupBackend[] {
   return benchBackends.map((name) => {
     const av = availability(name);
     const b = findBackend(name);
     const detail = av.ok && b ? b.describe() : av.ok ? '' : av.reason;
-    return { name, impl: `groundup:${name}`, ok: av.ok, reason: av.ok ? '' : av.reason, threads: av.ok ? threadsOf(name, detail) : null, detail };
+    return { name, impl: `groundup:${name}`, ok: av.ok, reason: av.ok ? '' : av.reason, threads: av.ok && b ? b.threads : null, detail };
   });
 }
 

@@ -89,6 +89,8 @@ export interface Backend {
   name: BackendName;
   /** One line for `pnpm backends`, e.g. "AVX2/FMA, 2 threads". */
   describe(): string;
+  /** How many threads its kernels use now (0 when unavailable). */
+  readonly threads: number;
   available(): Availability;
   kernels: Partial<Kernels>;
 }

@@ -33,7 +33,7 @@ export function findBackend(name: BackendName): Backend | null {
     b = f();
   } catch (e) {
     const reason = `failed to load: ${(e as Error).message}`;
-    b = { name, describe: () => reason, available: () => ({ ok: false, reason }), kernels: {} };
+    b = { name, describe: () => reason, threads: 0, available: () => ({ ok: false, reason }), kernels: {} };
   }
   loaded.set(name, b);
   return b;

@@ -7,6 +7,7 @@ import { col2imJs, im2colJs } from './im2col.ts';
 export const jsBackend: Backend = {
   name: 'js',
   describe: () => 'pure TypeScript, 1 thread',
+  threads: 1,
   available: () => ({ ok: true }),
   kernels: {
     gemm: gemmF32Js,

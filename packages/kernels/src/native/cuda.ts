@@ -20,6 +20,8 @@ export function cudaBackend(addon: NativeAddon, cpu: Backend | null): Backend {
   return {
     name: 'cuda',
     describe: () => `CUDA on ${addon.cudaInfo().device}${host.gemmF64 ? '; float64 GEMM and im2col on the native CPU kernels' : ''}`,
+    /** One device; the CPU-side kernels use the native backend's threads. */
+    threads: 1,
     available: () => av,
     kernels: {
       gemm(p: GemmArgs<Float32Array>) {

@@ -15,6 +15,7 @@ export function nativeBackend(addon: NativeAddon): Backend {
   return {
     name: 'native',
     describe: () => `C++ AVX2/FMA, ${addon.info().threads} thread(s)${cpu ? ` on ${cpu}` : ''}`,
+    get threads() { return addon.info().threads; },
     available: () =>
       avx2
         ? { ok: true }

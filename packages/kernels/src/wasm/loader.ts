@@ -8,7 +8,7 @@ import { createWasmBackend, threadCount } from './backend.ts';
 import { loadModule, type ModuleResult } from './module.ts';
 
 function unavailable(name: 'wasm' | 'wasm-mt', reason: string): Backend {
-  return { name, describe: () => reason, available: () => ({ ok: false, reason }), kernels: {} };
+  return { name, describe: () => reason, threads: 0, available: () => ({ ok: false, reason }), kernels: {} };
 }
 
 /** (Re-)registers both backends over the module in dir (default wasm/build/; tests pass others). */
