@@ -239,8 +239,41 @@ static void k26(long rows, long cols, const double* P, float* out, long ors, con
   }
 }
 
-// where:fwd: x != 0 ? y : z
+// addcdivSqrt:fwd: x + value * y / (sqrt(z) / scale + eps)
 static void k27(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+  const float v_value = static_cast<float>(P[0]);
+  const float v_scale = static_cast<float>(P[1]);
+  const float v_eps = static_cast<float>(P[2]);
+  for (long r = 0; r < rows; r++) {
+    float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1]; const float* a2 = in[2] + r * rs[2];
+    for (long j = 0; j < cols; j++) { const float v_x = a0[j]; const float v_y = a1[j]; const float v_z = a2[j]; o[j] = v_x + v_value * v_y / ( std::sqrt ( v_z ) / v_scale + v_eps ); }
+  }
+}
+
+// addcdivSqrt:g1: g * value / (sqrt(z) / scale + eps)
+static void k28(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+  const float v_value = static_cast<float>(P[0]);
+  const float v_scale = static_cast<float>(P[1]);
+  const float v_eps = static_cast<float>(P[2]);
+  for (long r = 0; r < rows; r++) {
+    float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
+    for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_z = a1[j]; o[j] = v_g * v_value / ( std::sqrt ( v_z ) / v_scale + v_eps ); }
+  }
+}
+
+// addcdivSqrt:g2: -g * value * y / ((sqrt(z) / scale + eps) * (sqrt(z) / scale + eps)) / (2 * scale * sqrt(z))
+static void k29(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+  const float v_value = static_cast<float>(P[0]);
+  const float v_scale = static_cast<float>(P[1]);
+  const float v_eps = static_cast<float>(P[2]);
+  for (long r = 0; r < rows; r++) {
+    float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1]; const float* a2 = in[2] + r * rs[2];
+    for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_y = a1[j]; const float v_z = a2[j]; o[j] = - v_g * v_value * v_y / ( ( std::sqrt ( v_z ) / v_scale + v_eps ) * ( std::sqrt ( v_z ) / v_scale + v_eps ) ) / ( 2.f * v_scale * std::sqrt ( v_z ) ); }
+  }
+}
+
+// where:fwd: x != 0 ? y : z
+static void k30(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1]; const float* a2 = in[2] + r * rs[2];
     for (long j = 0; j < cols; j++) { const float v_x = a0[j]; const float v_y = a1[j]; const float v_z = a2[j]; o[j] = v_x != 0.f ? v_y : v_z; }
@@ -248,7 +281,7 @@ static void k27(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // where:g1: x != 0 ? g : 0
-static void k28(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k31(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
     for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_x = a1[j]; o[j] = v_x != 0.f ? v_g : 0.f; }
@@ -256,7 +289,7 @@ static void k28(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // where:g2: x != 0 ? 0 : g
-static void k29(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k32(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
     for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_x = a1[j]; o[j] = v_x != 0.f ? 0.f : v_g; }
@@ -264,7 +297,7 @@ static void k29(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // neg:fwd: -x
-static void k30(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k33(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
     for (long j = 0; j < cols; j++) { const float v_x = a0[j]; o[j] = - v_x; }
@@ -272,7 +305,7 @@ static void k30(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // neg:g0: -g
-static void k31(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k34(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
     for (long j = 0; j < cols; j++) { const float v_g = a0[j]; o[j] = - v_g; }
@@ -280,7 +313,7 @@ static void k31(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // abs:fwd: abs(x)
-static void k32(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k35(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
     for (long j = 0; j < cols; j++) { const float v_x = a0[j]; o[j] = std::abs ( v_x ); }
@@ -288,7 +321,7 @@ static void k32(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // abs:g0: g * (x > 0 ? 1 : x < 0 ? -1 : 0)
-static void k33(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k36(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
     for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_x = a1[j]; o[j] = v_g * ( v_x > 0.f ? 1.f : v_x < 0.f ? - 1.f : 0.f ); }
@@ -296,7 +329,7 @@ static void k33(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // sqrt:fwd: sqrt(x)
-static void k34(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k37(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
     for (long j = 0; j < cols; j++) { const float v_x = a0[j]; o[j] = std::sqrt ( v_x ); }
@@ -304,7 +337,7 @@ static void k34(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // sqrt:g0: g / (2 * out)
-static void k35(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k38(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
     for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_out = a1[j]; o[j] = v_g / ( 2.f * v_out ); }
@@ -312,7 +345,7 @@ static void k35(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // rsqrt:fwd: 1 / sqrt(x)
-static void k36(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k39(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
     for (long j = 0; j < cols; j++) { const float v_x = a0[j]; o[j] = 1.f / std::sqrt ( v_x ); }
@@ -320,7 +353,7 @@ static void k36(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // rsqrt:g0: -0.5 * g * pow(out, 3)
-static void k37(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k40(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
     for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_out = a1[j]; o[j] = - 0.5f * v_g * std::pow ( v_out , 3.f ); }
@@ -328,7 +361,7 @@ static void k37(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // exp:fwd: exp(x)
-static void k38(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k41(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
     for (long j = 0; j < cols; j++) { const float v_x = a0[j]; o[j] = std::exp ( v_x ); }
@@ -336,7 +369,7 @@ static void k38(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // exp:g0: g * out
-static void k39(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k42(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
     for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_out = a1[j]; o[j] = v_g * v_out; }
@@ -344,7 +377,7 @@ static void k39(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // log:fwd: log(x)
-static void k40(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k43(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
     for (long j = 0; j < cols; j++) { const float v_x = a0[j]; o[j] = std::log ( v_x ); }
@@ -352,7 +385,7 @@ static void k40(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // log:g0: g / x
-static void k41(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k44(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
     for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_x = a1[j]; o[j] = v_g / v_x; }
@@ -360,7 +393,7 @@ static void k41(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // log1p:fwd: log1p(x)
-static void k42(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k45(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
     for (long j = 0; j < cols; j++) { const float v_x = a0[j]; o[j] = std::log1p ( v_x ); }
@@ -368,7 +401,7 @@ static void k42(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // log1p:g0: g / (x + 1)
-static void k43(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k46(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
     for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_x = a1[j]; o[j] = v_g / ( v_x + 1.f ); }
@@ -376,7 +409,7 @@ static void k43(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // expm1:fwd: expm1(x)
-static void k44(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k47(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
     for (long j = 0; j < cols; j++) { const float v_x = a0[j]; o[j] = std::expm1 ( v_x ); }
@@ -384,7 +417,7 @@ static void k44(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // expm1:g0: g * (out + 1)
-static void k45(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k48(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
     for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_out = a1[j]; o[j] = v_g * ( v_out + 1.f ); }
@@ -392,7 +425,7 @@ static void k45(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // sin:fwd: sin(x)
-static void k46(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k49(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
     for (long j = 0; j < cols; j++) { const float v_x = a0[j]; o[j] = std::sin ( v_x ); }
@@ -400,7 +433,7 @@ static void k46(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // sin:g0: g * cos(x)
-static void k47(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k50(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
     for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_x = a1[j]; o[j] = v_g * std::cos ( v_x ); }
@@ -408,7 +441,7 @@ static void k47(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // cos:fwd: cos(x)
-static void k48(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k51(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
     for (long j = 0; j < cols; j++) { const float v_x = a0[j]; o[j] = std::cos ( v_x ); }
@@ -416,7 +449,7 @@ static void k48(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // cos:g0: g * -sin(x)
-static void k49(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k52(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
     for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_x = a1[j]; o[j] = v_g * - std::sin ( v_x ); }
@@ -424,7 +457,7 @@ static void k49(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // sigmoid:fwd: sigmoid(x)
-static void k50(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k53(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
     for (long j = 0; j < cols; j++) { const float v_x = a0[j]; o[j] = gu_sigmoid ( v_x ); }
@@ -432,7 +465,7 @@ static void k50(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // sigmoid:g0: g * (1 - out) * out
-static void k51(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k54(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
     for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_out = a1[j]; o[j] = v_g * ( 1.f - v_out ) * v_out; }
@@ -440,7 +473,7 @@ static void k51(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // tanh:fwd: tanh(x)
-static void k52(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k55(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
     for (long j = 0; j < cols; j++) { const float v_x = a0[j]; o[j] = std::tanh ( v_x ); }
@@ -448,7 +481,7 @@ static void k52(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // tanh:g0: g * (1 - out * out)
-static void k53(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k56(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
     for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_out = a1[j]; o[j] = v_g * ( 1.f - v_out * v_out ); }
@@ -456,7 +489,7 @@ static void k53(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // relu:fwd: x <= 0 ? 0 : x
-static void k54(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k57(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
     for (long j = 0; j < cols; j++) { const float v_x = a0[j]; o[j] = v_x <= 0.f ? 0.f : v_x; }
@@ -464,7 +497,7 @@ static void k54(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // relu:g0: out <= 0 ? 0 : g
-static void k55(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k58(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
     for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_out = a1[j]; o[j] = v_out <= 0.f ? 0.f : v_g; }
@@ -472,7 +505,7 @@ static void k55(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // square:fwd: x * x
-static void k56(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k59(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
     for (long j = 0; j < cols; j++) { const float v_x = a0[j]; o[j] = v_x * v_x; }
@@ -480,7 +513,7 @@ static void k56(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // square:g0: g * (2 * x)
-static void k57(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k60(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
     for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_x = a1[j]; o[j] = v_g * ( 2.f * v_x ); }
@@ -488,7 +521,7 @@ static void k57(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // reciprocal:fwd: 1 / x
-static void k58(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k61(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
     for (long j = 0; j < cols; j++) { const float v_x = a0[j]; o[j] = 1.f / v_x; }
@@ -496,7 +529,7 @@ static void k58(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // reciprocal:g0: -g * (out * out)
-static void k59(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k62(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
     for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_out = a1[j]; o[j] = - v_g * ( v_out * v_out ); }
@@ -504,7 +537,7 @@ static void k59(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // sign:fwd: x > 0 ? 1 : x < 0 ? -1 : 0
-static void k60(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k63(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
     for (long j = 0; j < cols; j++) { const float v_x = a0[j]; o[j] = v_x > 0.f ? 1.f : v_x < 0.f ? - 1.f : 0.f; }
@@ -512,7 +545,7 @@ static void k60(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // sign:g0: 0
-static void k61(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k64(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; 
     for (long j = 0; j < cols; j++) {  o[j] = 0.f; }
@@ -520,7 +553,7 @@ static void k61(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // floor:fwd: floor(x)
-static void k62(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k65(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
     for (long j = 0; j < cols; j++) { const float v_x = a0[j]; o[j] = std::floor ( v_x ); }
@@ -528,7 +561,7 @@ static void k62(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // floor:g0: 0
-static void k63(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k66(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; 
     for (long j = 0; j < cols; j++) {  o[j] = 0.f; }
@@ -536,7 +569,7 @@ static void k63(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // ceil:fwd: ceil(x)
-static void k64(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k67(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
     for (long j = 0; j < cols; j++) { const float v_x = a0[j]; o[j] = std::ceil ( v_x ); }
@@ -544,7 +577,7 @@ static void k64(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // ceil:g0: 0
-static void k65(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k68(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; 
     for (long j = 0; j < cols; j++) {  o[j] = 0.f; }
@@ -552,7 +585,7 @@ static void k65(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // round:fwd: rint(x)
-static void k66(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k69(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
     for (long j = 0; j < cols; j++) { const float v_x = a0[j]; o[j] = std::nearbyint ( v_x ); }
@@ -560,7 +593,7 @@ static void k66(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // round:g0: 0
-static void k67(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k70(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; 
     for (long j = 0; j < cols; j++) {  o[j] = 0.f; }
@@ -568,7 +601,7 @@ static void k67(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // clamp:fwd: x != x ? x : x < min ? (min > max ? max : min) : x > max ? max : x
-static void k68(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k71(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   const float v_min = static_cast<float>(P[0]);
   const float v_max = static_cast<float>(P[1]);
   for (long r = 0; r < rows; r++) {
@@ -578,7 +611,7 @@ static void k68(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // clamp:g0: x >= min && x <= max ? g : 0
-static void k69(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k72(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   const float v_min = static_cast<float>(P[0]);
   const float v_max = static_cast<float>(P[1]);
   for (long r = 0; r < rows; r++) {
@@ -588,7 +621,7 @@ static void k69(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // softplus:fwd: x * beta > threshold ? x : ((x * beta > 0 ? x * beta : 0) + log1p(exp(-abs(x * beta)))) / beta
-static void k70(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k73(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   const float v_beta = static_cast<float>(P[0]);
   const float v_threshold = static_cast<float>(P[1]);
   for (long r = 0; r < rows; r++) {
@@ -598,7 +631,7 @@ static void k70(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // softplus:g0: x * beta > threshold ? g : g * sigmoid(x * beta)
-static void k71(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k74(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   const float v_beta = static_cast<float>(P[0]);
   const float v_threshold = static_cast<float>(P[1]);
   for (long r = 0; r < rows; r++) {
@@ -608,7 +641,7 @@ static void k71(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // bceElementwise:fwd: -(y * (log(x) > -100 ? log(x) : -100) + (1 - y) * (log1p(-x) > -100 ? log1p(-x) : -100))
-static void k72(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k75(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
     for (long j = 0; j < cols; j++) { const float v_x = a0[j]; const float v_y = a1[j]; o[j] = - ( v_y * ( std::log ( v_x ) > - 100.f ? std::log ( v_x ) : - 100.f ) + ( 1.f - v_y ) * ( std::log1p ( - v_x ) > - 100.f ? std::log1p ( - v_x ) : - 100.f ) ); }
@@ -616,7 +649,7 @@ static void k72(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // bceElementwise:g0: g * (x - y) / ((1 - x) * x > 1e-12 ? (1 - x) * x : 1e-12)
-static void k73(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k76(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1]; const float* a2 = in[2] + r * rs[2];
     for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_x = a1[j]; const float v_y = a2[j]; o[j] = v_g * ( v_x - v_y ) / ( ( 1.f - v_x ) * v_x > 1e-12f ? ( 1.f - v_x ) * v_x : 1e-12f ); }
@@ -624,7 +657,7 @@ static void k73(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // bceElementwise:g1: g * ((log1p(-x) > -100 ? log1p(-x) : -100) - (log(x) > -100 ? log(x) : -100))
-static void k74(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k77(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
     for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_x = a1[j]; o[j] = v_g * ( ( std::log1p ( - v_x ) > - 100.f ? std::log1p ( - v_x ) : - 100.f ) - ( std::log ( v_x ) > - 100.f ? std::log ( v_x ) : - 100.f ) ); }
@@ -659,56 +692,59 @@ static const Kernel kKernels[] = {
   {"addcdiv:fwd", "x + value * y / z", 3, 1, k24},
   {"addcdiv:g1", "g * value / z", 2, 1, k25},
   {"addcdiv:g2", "-g * value * y / (z * z)", 3, 1, k26},
-  {"where:fwd", "x != 0 ? y : z", 3, 0, k27},
-  {"where:g1", "x != 0 ? g : 0", 2, 0, k28},
-  {"where:g2", "x != 0 ? 0 : g", 2, 0, k29},
-  {"neg:fwd", "-x", 1, 0, k30},
-  {"neg:g0", "-g", 1, 0, k31},
-  {"abs:fwd", "abs(x)", 1, 0, k32},
-  {"abs:g0", "g * (x > 0 ? 1 : x < 0 ? -1 : 0)", 2, 0, k33},
-  {"sqrt:fwd", "sqrt(x)", 1, 0, k34},
-  {"sqrt:g0", "g / (2 * out)", 2, 0, k35},
-  {"rsqrt:fwd", "1 / sqrt(x)", 1, 0, k36},
-  {"rsqrt:g0", "-0.5 * g * pow(out, 3)", 2, 0, k37},
-  {"exp:fwd", "exp(x)", 1, 0, k38},
-  {"exp:g0", "g * out", 2, 0, k39},
-  {"log:fwd", "log(x)", 1, 0, k40},
-  {"log:g0", "g / x", 2, 0, k41},
-  {"log1p:fwd", "log1p(x)", 1, 0, k42},
-  {"log1p:g0", "g / (x + 1)", 2, 0, k43},
-  {"expm1:fwd", "expm1(x)", 1, 0, k44},
-  {"expm1:g0", "g * (out + 1)", 2, 0, k45},
-  {"sin:fwd", "sin(x)", 1, 0, k46},
-  {"sin:g0", "g * cos(x)", 2, 0, k47},
-  {"cos:fwd", "cos(x)", 1, 0, k48},
-  {"cos:g0", "g * -sin(x)", 2, 0, k49},
-  {"sigmoid:fwd", "sigmoid(x)", 1, 0, k50},
-  {"sigmoid:g0", "g * (1 - out) * out", 2, 0, k51},
-  {"tanh:fwd", "tanh(x)", 1, 0, k52},
-  {"tanh:g0", "g * (1 - out * out)", 2, 0, k53},
-  {"relu:fwd", "x <= 0 ? 0 : x", 1, 0, k54},
-  {"relu:g0", "out <= 0 ? 0 : g", 2, 0, k55},
-  {"square:fwd", "x * x", 1, 0, k56},
-  {"square:g0", "g * (2 * x)", 2, 0, k57},
-  {"reciprocal:fwd", "1 / x", 1, 0, k58},
-  {"reciprocal:g0", "-g * (out * out)", 2, 0, k59},
-  {"sign:fwd", "x > 0 ? 1 : x < 0 ? -1 : 0", 1, 0, k60},
-  {"sign:g0", "0", 0, 0, k61},
-  {"floor:fwd", "floor(x)", 1, 0, k62},
-  {"floor:g0", "0", 0, 0, k63},
-  {"ceil:fwd", "ceil(x)", 1, 0, k64},
-  {"ceil:g0", "0", 0, 0, k65},
-  {"round:fwd", "rint(x)", 1, 0, k66},
-  {"round:g0", "0", 0, 0, k67},
-  {"clamp:fwd", "x != x ? x : x < min ? (min > max ? max : min) : x > max ? max : x", 1, 2, k68},
-  {"clamp:g0", "x >= min && x <= max ? g : 0", 2, 2, k69},
-  {"softplus:fwd", "x * beta > threshold ? x : ((x * beta > 0 ? x * beta : 0) + log1p(exp(-abs(x * beta)))) / beta", 1, 2, k70},
-  {"softplus:g0", "x * beta > threshold ? g : g * sigmoid(x * beta)", 2, 2, k71},
-  {"bceElementwise:fwd", "-(y * (log(x) > -100 ? log(x) : -100) + (1 - y) * (log1p(-x) > -100 ? log1p(-x) : -100))", 2, 0, k72},
-  {"bceElementwise:g0", "g * (x - y) / ((1 - x) * x > 1e-12 ? (1 - x) * x : 1e-12)", 3, 0, k73},
-  {"bceElementwise:g1", "g * ((log1p(-x) > -100 ? log1p(-x) : -100) - (log(x) > -100 ? log(x) : -100))", 2, 0, k74},
+  {"addcdivSqrt:fwd", "x + value * y / (sqrt(z) / scale + eps)", 3, 3, k27},
+  {"addcdivSqrt:g1", "g * value / (sqrt(z) / scale + eps)", 2, 3, k28},
+  {"addcdivSqrt:g2", "-g * value * y / ((sqrt(z) / scale + eps) * (sqrt(z) / scale + eps)) / (2 * scale * sqrt(z))", 3, 3, k29},
+  {"where:fwd", "x != 0 ? y : z", 3, 0, k30},
+  {"where:g1", "x != 0 ? g : 0", 2, 0, k31},
+  {"where:g2", "x != 0 ? 0 : g", 2, 0, k32},
+  {"neg:fwd", "-x", 1, 0, k33},
+  {"neg:g0", "-g", 1, 0, k34},
+  {"abs:fwd", "abs(x)", 1, 0, k35},
+  {"abs:g0", "g * (x > 0 ? 1 : x < 0 ? -1 : 0)", 2, 0, k36},
+  {"sqrt:fwd", "sqrt(x)", 1, 0, k37},
+  {"sqrt:g0", "g / (2 * out)", 2, 0, k38},
+  {"rsqrt:fwd", "1 / sqrt(x)", 1, 0, k39},
+  {"rsqrt:g0", "-0.5 * g * pow(out, 3)", 2, 0, k40},
+  {"exp:fwd", "exp(x)", 1, 0, k41},
+  {"exp:g0", "g * out", 2, 0, k42},
+  {"log:fwd", "log(x)", 1, 0, k43},
+  {"log:g0", "g / x", 2, 0, k44},
+  {"log1p:fwd", "log1p(x)", 1, 0, k45},
+  {"log1p:g0", "g / (x + 1)", 2, 0, k46},
+  {"expm1:fwd", "expm1(x)", 1, 0, k47},
+  {"expm1:g0", "g * (out + 1)", 2, 0, k48},
+  {"sin:fwd", "sin(x)", 1, 0, k49},
+  {"sin:g0", "g * cos(x)", 2, 0, k50},
+  {"cos:fwd", "cos(x)", 1, 0, k51},
+  {"cos:g0", "g * -sin(x)", 2, 0, k52},
+  {"sigmoid:fwd", "sigmoid(x)", 1, 0, k53},
+  {"sigmoid:g0", "g * (1 - out) * out", 2, 0, k54},
+  {"tanh:fwd", "tanh(x)", 1, 0, k55},
+  {"tanh:g0", "g * (1 - out * out)", 2, 0, k56},
+  {"relu:fwd", "x <= 0 ? 0 : x", 1, 0, k57},
+  {"relu:g0", "out <= 0 ? 0 : g", 2, 0, k58},
+  {"square:fwd", "x * x", 1, 0, k59},
+  {"square:g0", "g * (2 * x)", 2, 0, k60},
+  {"reciprocal:fwd", "1 / x", 1, 0, k61},
+  {"reciprocal:g0", "-g * (out * out)", 2, 0, k62},
+  {"sign:fwd", "x > 0 ? 1 : x < 0 ? -1 : 0", 1, 0, k63},
+  {"sign:g0", "0", 0, 0, k64},
+  {"floor:fwd", "floor(x)", 1, 0, k65},
+  {"floor:g0", "0", 0, 0, k66},
+  {"ceil:fwd", "ceil(x)", 1, 0, k67},
+  {"ceil:g0", "0", 0, 0, k68},
+  {"round:fwd", "rint(x)", 1, 0, k69},
+  {"round:g0", "0", 0, 0, k70},
+  {"clamp:fwd", "x != x ? x : x < min ? (min > max ? max : min) : x > max ? max : x", 1, 2, k71},
+  {"clamp:g0", "x >= min && x <= max ? g : 0", 2, 2, k72},
+  {"softplus:fwd", "x * beta > threshold ? x : ((x * beta > 0 ? x * beta : 0) + log1p(exp(-abs(x * beta)))) / beta", 1, 2, k73},
+  {"softplus:g0", "x * beta > threshold ? g : g * sigmoid(x * beta)", 2, 2, k74},
+  {"bceElementwise:fwd", "-(y * (log(x) > -100 ? log(x) : -100) + (1 - y) * (log1p(-x) > -100 ? log1p(-x) : -100))", 2, 0, k75},
+  {"bceElementwise:g0", "g * (x - y) / ((1 - x) * x > 1e-12 ? (1 - x) * x : 1e-12)", 3, 0, k76},
+  {"bceElementwise:g1", "g * ((log1p(-x) > -100 ? log1p(-x) : -100) - (log(x) > -100 ? log(x) : -100))", 2, 0, k77},
 };
-static const int kKernelCount = 75;
+static const int kKernelCount = 78;
 
 }  // namespace ew
 }  // namespace gu

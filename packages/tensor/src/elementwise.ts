@@ -51,6 +51,15 @@ export const elementwiseRecords = {
   addcmul: { name: 'addcmul', arity: 3, params: ['value'], defaults: { value: 1 }, expr: 'x + value * y * z', grad: ['g', 'g * value * z', 'g * value * y'], saves: ['y', 'z'], dtype: 'same' },
   /** x + value·y/z (torch.addcdiv): Adam's and RMSProp's update. */
   addcdiv: { name: 'addcdiv', arity: 3, params: ['value'], defaults: { value: 1 }, expr: 'x + value * y / z', grad: ['g', 'g * value / z', '-g * value * y / (z * z)'], saves: ['y', 'z'], dtype: 'float' },
+  /**
+   * x + value·y/(√z/scale + eps): Adam's update (y the first moment, z the second, scale √(1 − β2ᵗ))
+   * and RMSProp's (scale 1) in one pass, in the order torch.optim computes them.
+   */
+  addcdivSqrt: {
+    name: 'addcdivSqrt', arity: 3, params: ['value', 'scale', 'eps'], defaults: { value: 1, scale: 1, eps: 0 }, dtype: 'float',
+    expr: 'x + value * y / (sqrt(z) / scale + eps)', saves: ['y', 'z'],
+    grad: ['g', 'g * value / (sqrt(z) / scale + eps)', '-g * value * y / ((sqrt(z) / scale + eps) * (sqrt(z) / scale + eps)) / (2 * scale * sqrt(z))'],
+  },
   /** cond ? a : b, elementwise with broadcasting (the method form is a.where(cond, b)). */
   where: { name: 'where', arity: 3, expr: 'x != 0 ? y : z', grad: [null, 'x != 0 ? g : 0', 'x != 0 ? 0 : g'], saves: ['x'], dtype: whereDType, method: false },
   // ---- comparisons and logic ----
@@ -107,7 +116,7 @@ export const elementwiseRecords = {
 export type ElementwiseMethods = OpMethods<typeof elementwiseRecords>;
 
 export const {
-  add, sub, mul, div, pow, maximum, minimum, remainder, addcmul, addcdiv, where, lt, le, gt, ge, eq, ne, logicalAnd, logicalOr, logicalXor,
+  add, sub, mul, div, pow, maximum, minimum, remainder, addcmul, addcdiv, addcdivSqrt, where, lt, le, gt, ge, eq, ne, logicalAnd, logicalOr, logicalXor,
   logicalNot, isnan, isinf, isfinite, neg, abs, sqrt, rsqrt, exp, log, log1p, expm1, sin, cos, sigmoid, tanh, relu, square, reciprocal,
   sign, floor, ceil, round, clamp, softplus,
 } = defineOps(elementwiseRecords);
