@@ -19,6 +19,21 @@ test('a huge broadcast view sums without being materialised', () => {
   assert.is(tensor([2, 3]).unsqueeze(1).expand(2, 1000000).sum(1, true).toFlatArray().join(), '2000000,3000000');
 });
 
+test('max, all, any and argmax of a huge broadcast view read its real data; kept broadcast dims give repeated outputs', () => {
+  const big = tensor([[2.5]]).expand(65536, 65536);
+  assert.is(big.max().item(), 2.5);
+  assert.is(big.min().item(), 2.5);
+  assert.is(big.all().item(), 1);
+  assert.is(big.any(1).shape[0], 65536);
+  assert.is(big.argmax(1).at(7).item(), 0);
+  const rows = tensor([1, 3, 2]).unsqueeze(0).expand(100000, 3);
+  const lse = rows.logsumexp(1);
+  assert.equal(lse.shape, [100000]);
+  assert.ok(Math.abs(lse.at(99999).item() - Math.log(Math.exp(1) + Math.exp(3) + Math.exp(2))) < 1e-5);
+  assert.equal(rows.prod(1, true).shape, [100000, 1]);
+  assert.is(rows.prod(1).at(5).item(), 6);
+});
+
 test('sums over every dim set of a permuted, sliced 4-d view match the contiguous copy', () => {
   const base = randn([4, 5, 6, 7], { dtype: 'float64', generator: gen });
   const views = [base, base.permute(2, 0, 3, 1), base.at('::2', ':', '1::2'), base.transpose(1, 3).at(':', ':', 0)];

@@ -39,8 +39,25 @@ function result(dtype: DType, shape: number[], data?: TypedArray): Tensor {
   return new Tensor(new Storage(data ?? allocate(dtype, shape.reduce((a, b) => a * b, 1))), shape, undefined, 0, dtype);
 }
 
+/**
+ * t without its broadcast (stride-0) dims where they do not change a reduction: kept ones only
+ * repeat outputs, and reduced ones repeat inputs, which an idempotent reduction (max, all, argmax)
+ * ignores. Null when there are none. A huge expanded view is then reduced from its real data.
+ */
+function unbroadcast(t: Tensor, ds: readonly number[], idempotent: boolean): { small: Tensor; keptShape: number[] } | null {
+  const narrow = t.shape.map((n, i) => t.strides[i] === 0 && n > 1 && (idempotent || !ds.includes(i)));
+  if (!narrow.includes(true)) return null;
+  return { small: t.detach().asStrided(t.shape.map((n, i) => (narrow[i] ? 1 : n)), t.strides, t.offset), keptShape: t.shape.map((n, i) => (ds.includes(i) ? 1 : n)) };
+}
+
 function fold(op: string, t: Tensor, dims: Dims | undefined, keepdim: boolean, dtype: DType,
-  f: (d: TypedArray, start: number, n: number) => number): Tensor {
+  f: (d: TypedArray, start: number, n: number) => number, idempotent = false): Tensor {
+  const ub = unbroadcast(t, normalizeDims(op, dims, t.ndim), idempotent);
+  if (ub) {
+    const r = fold(op, ub.small, dims, true, dtype, f, idempotent).expand(ub.keptShape).contiguous();
+    const ds = normalizeDims(op, dims, t.ndim);
+    return keepdim ? r : r.reshape(t.shape.filter((_, i) => !ds.includes(i)));
+  }
   const b = blocks(op, t, dims, keepdim);
   const out = result(dtype, b.outShape);
   for (let i = 0; i < b.outer; i++) out.data[i] = f(b.data, i * b.inner, b.inner);
@@ -148,11 +165,11 @@ export function logsumexp(t: Tensor, dim: Dims, keepdim = false): Tensor {
 export const all = (t: Tensor, dim?: Dims, keepdim = false): Tensor => fold('all', t, dim, keepdim, 'bool', (d, s, n) => {
   for (let j = s; j < s + n; j++) if (d[j] === 0) return 0;
   return 1;
-});
+}, true);
 export const any = (t: Tensor, dim?: Dims, keepdim = false): Tensor => fold('any', t, dim, keepdim, 'bool', (d, s, n) => {
   for (let j = s; j < s + n; j++) if (d[j] !== 0) return 1;
   return 0;
-});
+}, true);
 
 /** Index of the first max (or min); a NaN counts as the extreme, as in PyTorch. */
 function argBlock(d: TypedArray, s: number, n: number, better: (x: number, y: number) => boolean): number {
@@ -174,12 +191,12 @@ function checkNonEmpty(op: string, t: Tensor, dim?: number): void {
 export function argmax(t: Tensor, dim?: number, keepdim = false): Tensor {
   checkNonEmpty('argmax', t, dim);
   const flat = dim === undefined ? t.reshape([-1]) : t;
-  return fold('argmax', flat, dim ?? 0, dim === undefined ? false : keepdim, 'int32', (d, s, n) => argBlock(d, s, n, gtf));
+  return fold('argmax', flat, dim ?? 0, dim === undefined ? false : keepdim, 'int32', (d, s, n) => argBlock(d, s, n, gtf), true);
 }
 export function argmin(t: Tensor, dim?: number, keepdim = false): Tensor {
   checkNonEmpty('argmin', t, dim);
   const flat = dim === undefined ? t.reshape([-1]) : t;
-  return fold('argmin', flat, dim ?? 0, dim === undefined ? false : keepdim, 'int32', (d, s, n) => argBlock(d, s, n, ltf));
+  return fold('argmin', flat, dim ?? 0, dim === undefined ? false : keepdim, 'int32', (d, s, n) => argBlock(d, s, n, ltf), true);
 }
 
 /** values and indices, indexable as [0] and [1] like PyTorch's named tuple. */
@@ -208,7 +225,7 @@ export const minDim = (t: Tensor, dim: number, keepdim = false): ValuesIndices =
 /** max() over everything; on ties the gradient is shared evenly, as in PyTorch. */
 function extremeAll(op: 'max' | 'min', t: Tensor): Tensor {
   checkNonEmpty(op, t);
-  const b = blocks(op, t, undefined, false);
+  const b = blocks(op, unbroadcast(t, t.shape.map((_, i) => i), true)?.small ?? t, undefined, false);
   const out = result(t.dtype, []);
   out.data[0] = b.data[argBlock(b.data, 0, b.inner, op === 'max' ? gtf : ltf)]!;
   return attachPure(out, op === 'max' ? 'MaxBackward1' : 'MinBackward1', [t], (g) => {
