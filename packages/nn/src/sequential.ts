@@ -68,4 +68,4 @@ export class Sequential extends Module<[Tensor], Tensor> {
 
 /** Exactly Conv2d then exactly ReLU (a subclass may override forward), neither watched by a hook. */
 const fusible = (m: AnyModule, next: AnyModule): boolean =>
-  !m.hooked && !next.hooked && Object.getPrototypeOf(m) === Conv2d.prototype && Object.getPrototypeOf(next) === ReLU.prototype;
+  Object.getPrototypeOf(m) === Conv2d.prototype && Object.getPrototypeOf(next) === ReLU.prototype && !m.hooked && !next.hooked;
