@@ -8,6 +8,8 @@
 
 #include <cstring>
 
+#include "conv_direct.h"
+
 #include "gemm.h"
 #include "pool.h"
 #include "scratch.h"
@@ -204,6 +206,7 @@ void backwardWeightTask(void* ctx, int tid, int nt) {
 
 void conv2dForward(const ConvGeometry& g, const float* input, const float* weight, const float* bias, float* out) {
   if (g.n == 0) return;
+  if (directSuited(g)) return conv2dForwardDirect(g, input, weight, bias, out);
   const long nb = chunkImages(g);
   if (nb >= 2) return forwardChunked(g, input, weight, bias, out, nb);
   Job j{&g, input, weight, bias, nullptr, out, nullptr, nullptr, false};
@@ -216,6 +219,7 @@ void conv2dForward(const ConvGeometry& g, const float* input, const float* weigh
 
 void conv2dBackwardData(const ConvGeometry& g, const float* gradOut, const float* weight, float* gradInput) {
   if (g.n == 0) return;
+  if (directSuited(g)) return conv2dBackwardDataDirect(g, gradOut, weight, gradInput);
   const long nb = chunkImages(g);
   if (nb >= 2) return backwardDataChunked(g, gradOut, weight, gradInput, nb);
   Job j{&g, nullptr, weight, nullptr, gradOut, nullptr, gradInput, nullptr, false};
@@ -232,6 +236,7 @@ void conv2dBackwardWeight(const ConvGeometry& g, const float* input, const float
     std::memset(gradWeight, 0, OK * sizeof(float));
     return;
   }
+  if (directSuited(g)) return conv2dBackwardWeightDirect(g, input, gradOut, gradWeight);
   const long nb = chunkImages(g);
   if (nb >= 2) return backwardWeightChunked(g, input, gradOut, gradWeight, nb);
   Job j{&g, input, nullptr, nullptr, gradOut, nullptr, nullptr, gradWeight, false};
