@@ -14,44 +14,44 @@ import * as assert from 'uvu/assert';
 const one = suite('op records: a test-only op from one record');
 
 const spec = {
-  name: 'softsign', arity: 1, expr: 'x / (1 + abs(x))', grad: ['g / ((1 + abs(x)) * (1 + abs(x)))'], saves: ['x'], dtype: 'float',
+  name: 'testSoftsign', arity: 1, expr: 'x / (1 + abs(x))', grad: ['g / ((1 + abs(x)) * (1 + abs(x)))'], saves: ['x'], dtype: 'float',
 } as const;
 const softsign = defineOp(spec);
 /** The methods defineOp installed, typed from the record (a library would add them to Tensor by declaration merging). */
-type WithSoftsign = Tensor & { softsign: OpMethod<typeof spec>; softsign_: OpMethod<typeof spec> };
+type WithSoftsign = Tensor & { testSoftsign: OpMethod<typeof spec>; testSoftsign_: OpMethod<typeof spec> };
 const S = (t: Tensor): WithSoftsign => t as WithSoftsign;
 
 one('it gets a function, a method and an in-place method with the right values', () => {
   const x = tensor([[-3, -0.5], [0, 2]]);
   const want = [-0.75, -1 / 3, 0, 2 / 3];
-  for (const y of [softsign(x), S(x).softsign()]) {
+  for (const y of [softsign(x), S(x).testSoftsign()]) {
     assert.equal([...y.shape], [2, 2]);
     y.toFlatArray().forEach((v, i) => assert.ok(Math.abs((v as number) - want[i]!) < 1e-7, `${v} vs ${want[i]}`));
   }
   const z = x.clone();
-  assert.is(S(z).softsign_(), z);
+  assert.is(S(z).testSoftsign_(), z);
   assert.ok(z.allclose(softsign(x)));
   // Integers give float32 (its dtype rule), as PyTorch's softsign does.
   assert.is(softsign(tensor([1, -2], { dtype: 'int32' })).dtype, 'float32');
 });
 
 one('its loop is compiled and runs on strided and expanded views', () => {
-  const before = elementwiseOp('softsign')!.compiledLoops;
+  const before = elementwiseOp('testSoftsign')!.compiledLoops;
   const base = randn([4, 6], { generator: new Generator(1) });
   const view = base.t().at('::2');
   assert.ok(softsign(view).allclose(softsign(view.contiguous())));
   const ex = tensor([0.5, -1]).unsqueeze(1).expand(2, 3);
   assert.equal(softsign(ex).toFlatArray().map((v) => Math.round((v as number) * 1e6) / 1e6), [0.333333, 0.333333, 0.333333, -0.5, -0.5, -0.5]);
-  assert.ok(elementwiseOp('softsign')!.compiledLoops > before || before > 0);
+  assert.ok(elementwiseOp('testSoftsign')!.compiledLoops > before || before > 0);
 });
 
 one('its gradient passes gradcheck, also through a strided view', () => {
   const gen = new Generator(7);
   const x = randn([3, 4], { dtype: 'float64', generator: gen }).mul(2).detach().requiresGrad_();
   assert.ok(gradcheck((a) => softsign(a!), [x]));
-  assert.ok(gradcheck((a) => S(a!.t()).softsign().mul(a!.t()), [x]));
+  assert.ok(gradcheck((a) => S(a!.t()).testSoftsign().mul(a!.t()), [x]));
   const y = softsign(x);
-  assert.is(y.gradFn?.name, 'SoftsignBackward0');
+  assert.is(y.gradFn?.name, 'TestSoftsignBackward0');
 });
 
 one.run();
