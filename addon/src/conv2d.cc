@@ -219,7 +219,6 @@ void conv2dForward(const ConvGeometry& g, const float* input, const float* weigh
 
 void conv2dBackwardData(const ConvGeometry& g, const float* gradOut, const float* weight, float* gradInput) {
   if (g.n == 0) return;
-  if (directSuited(g)) return conv2dBackwardDataDirect(g, gradOut, weight, gradInput);
   const long nb = chunkImages(g);
   if (nb >= 2) return backwardDataChunked(g, gradOut, weight, gradInput, nb);
   Job j{&g, nullptr, weight, nullptr, gradOut, nullptr, gradInput, nullptr, false};
@@ -236,7 +235,6 @@ void conv2dBackwardWeight(const ConvGeometry& g, const float* input, const float
     std::memset(gradWeight, 0, OK * sizeof(float));
     return;
   }
-  if (directSuited(g)) return conv2dBackwardWeightDirect(g, input, gradOut, gradWeight);
   const long nb = chunkImages(g);
   if (nb >= 2) return backwardWeightChunked(g, input, gradOut, gradWeight, nb);
   Job j{&g, input, nullptr, nullptr, gradOut, nullptr, nullptr, gradWeight, false};
