@@ -118,7 +118,8 @@ export interface BackendRow {
   name: BackendName;
   available: boolean;
   detail: string;
-  kernels: Record<KernelName, 'own' | 'js' | '-'>;
+  /** own: the backend's kernel; js: js's; tensor: none, the tensor package's own loops run; -: unavailable. */
+  kernels: Record<KernelName, 'own' | 'js' | 'tensor' | '-'>;
 }
 
 /** The backend table and the ops × backends matrix for `pnpm backends`. */
@@ -127,8 +128,8 @@ export function backendTable(): BackendRow[] {
     const b = findBackend(name)!;
     const av = b.available();
     const kernels = Object.fromEntries(
-      kernelNames.map((k) => [k, !av.ok ? '-' : b.kernels[k] ? 'own' : 'js']),
-    ) as Record<KernelName, 'own' | 'js' | '-'>;
+      kernelNames.map((k) => [k, !av.ok ? '-' : b.kernels[k] ? 'own' : findBackend('js')?.kernels[k] ? 'js' : 'tensor']),
+    ) as Record<KernelName, 'own' | 'js' | 'tensor' | '-'>;
     return { name, available: av.ok, detail: av.ok ? b.describe() : av.reason, kernels };
   });
 }
