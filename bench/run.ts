@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   noteVersions();
   info(`groundup bench (${opts.smoke ? 'smoke' : opts.quick ? 'quick' : 'full'}): ${opts.suites.join(', ')}`);
   info(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; ${opts.budget.maxTime} s and ≥ ${opts.budget.minSamples} samples per case and implementation`);
-  for (const b of groundupBackends()) info(`  groundup:${b.name.padEnd(8)} ${b.ok ? `available (${b.detail})` : `unavailable: ${b.reason}`}`);
+  for (const b of groundupBackends()) info(`  ${b.impl.padEnd(19)} ${b.ok ? `available (${b.detail})` : `unavailable: ${b.reason}`}`);
 
   let rows: Row[] = [];
   for (const name of opts.suites) rows.push(...(await runSuite(suites[name], casesFor(name, opts.quick, opts.smoke), opts.budget)));

@@ -36,7 +36,8 @@ const groundupMemory: ExternalPeer = {
       if (c.kind !== 'memory') continue;
       for (const b of groundupBackends()) {
         if (!b.ok) { rows.push(skippedRow(suite, c, b.impl, null, b.reason)); continue; }
-        const out = await runOne(process.execPath, [join(benchDir, 'memory', 'simple-cnn-steps.mjs'), String(c.steps)], { ...env, GROUNDUP_BACKEND: b.name }, c.steps);
+        const threads = b.pinThreads ? { GROUNDUP_THREADS: String(b.pinThreads) } : {};
+        const out = await runOne(process.execPath, [join(benchDir, 'memory', 'simple-cnn-steps.mjs'), String(c.steps)], { ...env, ...threads, GROUNDUP_BACKEND: b.name }, c.steps);
         rows.push(memoryRow(suite, c, b.impl, b.threads, out));
       }
     }

@@ -91,6 +91,8 @@ export interface Backend {
   describe(): string;
   /** How many threads its kernels use now (0 when unavailable). */
   readonly threads: number;
+  /** Changes the thread count, where the backend can (native). */
+  setThreads?(n: number): void;
   available(): Availability;
   kernels: Partial<Kernels>;
 }

@@ -16,6 +16,9 @@ export function nativeBackend(addon: NativeAddon): Backend {
     name: 'native',
     describe: () => `C++ AVX2/FMA, ${addon.info().threads} thread(s)${cpu ? ` on ${cpu}` : ''}`,
     get threads() { return addon.info().threads; },
+    setThreads(n: number) {
+      try { addon.setThreads(n); } catch (e) { throw mapAddonError(e); }
+    },
     available: () =>
       avx2
         ? { ok: true }
