@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "gemm_chunks.h"
+#include "gemm_eager.h"
 #include "pool.h"
 #include "scratch.h"
 
@@ -94,50 +96,38 @@ void forwardImage(const ConvGeometry& g, const Dims& d, const float* xp, const f
     for (long l = 0; l < L; l++) y[o * L + l] = tile[l * O + o];
 }
 
-template <int OB>
-void forwardRange(const ConvGeometry& g, const Dims& d, const float* x, const float* wt, const float* bias, const long* off, float* out,
-                  long lo, long hi, int tid) {
-  float* xp = floats(tid, kPadded, g.c * d.H * d.W);
-  float* tile = floats(tid, kTile, (d.L + 4) * d.Op);
-  for (long i = lo; i < hi; i++) {
-    pad(g, d, x + i * g.image(), xp);
-    forwardImage<OB>(g, d, xp, wt, bias, off, out + i * g.outImage(), tile);
-  }
-}
-
 struct Job {
   const ConvGeometry* g;
   Dims d;
   const float *x, *w, *bias;
   float* out;
   const long* off;
+  avx2::ChunkQueue queue;  // images, claimed dynamically
 };
 
-void share(long n, int tid, int nt, long& lo, long& hi) {
-  const long per = (n + nt - 1) / nt;
-  lo = tid * per < n ? tid * per : n;
-  hi = lo + per < n ? lo + per : n;
+/** The images thread tid claims, each padded and convolved: no thread waits for another. */
+template <int OB>
+void forwardImages(Job& j, int tid) {
+  const ConvGeometry& g = *j.g;
+  float* xp = floats(tid, kPadded, g.c * j.d.H * j.d.W);
+  float* tile = floats(tid, kTile, (j.d.L + 4) * j.d.Op);
+  for (long i = j.queue.next(tid); i >= 0; i = j.queue.next(tid)) {
+    pad(g, j.d, j.x + i * g.image(), xp);
+    forwardImage<OB>(g, j.d, xp, j.w, j.bias, j.off, j.out + i * g.outImage(), tile);
+  }
 }
 
-int threadsFor(const ConvGeometry& g) {
-  const int nt = poolThreads();
-  const double work = double(g.n) * g.o * g.rows() * g.cols();
-  return work < 2e5 || g.n < 2 ? 1 : (nt < g.n ? nt : static_cast<int>(g.n));
-}
-
-void forwardTask(void* ctx, int tid, int nt) {
-  const Job& j = *static_cast<const Job*>(ctx);
-  long lo, hi;
-  share(j.g->n, tid, nt, lo, hi);
+void forwardTask(void* ctx, int tid, int) {
+  Job& j = *static_cast<Job*>(ctx);
   switch (j.d.Op / 8) {
-    case 1: return forwardRange<1>(*j.g, j.d, j.x, j.w, j.bias, j.off, j.out, lo, hi, tid);
-    case 2: return forwardRange<2>(*j.g, j.d, j.x, j.w, j.bias, j.off, j.out, lo, hi, tid);
-    case 3: return forwardRange<3>(*j.g, j.d, j.x, j.w, j.bias, j.off, j.out, lo, hi, tid);
-    case 4: return forwardRange<4>(*j.g, j.d, j.x, j.w, j.bias, j.off, j.out, lo, hi, tid);
-    case 5: return forwardRange<5>(*j.g, j.d, j.x, j.w, j.bias, j.off, j.out, lo, hi, tid);
-    case 6: return forwardRange<6>(*j.g, j.d, j.x, j.w, j.bias, j.off, j.out, lo, hi, tid);
-    case 7: return forwardRange<7>(*j.g, j.d, j.x, j.w, j.bias, j.off, j.out, lo, hi, tid);
-    default: return forwardRange<8>(*j.g, j.d, j.x, j.w, j.bias, j.off, j.out, lo, hi, tid);
+    case 1: return forwardImages<1>(j, tid);
+    case 2: return forwardImages<2>(j, tid);
+    case 3: return forwardImages<3>(j, tid);
+    case 4: return forwardImages<4>(j, tid);
+    case 5: return forwardImages<5>(j, tid);
+    case 6: return forwardImages<6>(j, tid);
+    case 7: return forwardImages<7>(j, tid);
+    default: return forwardImages<8>(j, tid);
   }
 }
 
@@ -166,8 +156,13 @@ void conv2dForwardDirect(const ConvGeometry& g, const float* input, const float*
   float* b = bias ? wt + d.K * d.Op : nullptr;
   if (b)
     for (long o = 0; o < d.Op; o++) b[o] = o < d.O ? bias[o] : 0.0f;
-  Job j{&g, d, input, wt, b, out, offsets(g, d)};
-  poolRun(threadsFor(g), forwardTask, &j);
+  Job j{&g, d, input, wt, b, out, offsets(g, d), {}};
+  // As the small GEMMs do: threads that are asleep or descheduled (a busy machine) take no part
+  // instead of holding the call up at a barrier; sleeping workers are woken only for large calls.
+  const double work = double(g.n) * g.o * g.rows() * g.cols();
+  const int nt = work < 2e5 || g.n < 2 ? 1 : (poolThreads() < g.n ? poolThreads() : static_cast<int>(g.n));
+  j.queue.init(g.n, nt);
+  poolRunEager(nt, forwardTask, &j, work >= 2e6);
 }
 
 }  // namespace gu
