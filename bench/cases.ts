@@ -1,5 +1,5 @@
 // The cases of each suite, and the reduced set that `--quick` runs.
-import type { BenchCase, ConvCase, GemmCase, OverheadCase, RnnTrainCase, SuiteName, TrainCase } from './lib/types.ts';
+import type { BenchCase, ConvCase, GemmCase, MemoryCase, OverheadCase, RnnTrainCase, SuiteName, TrainCase } from './lib/types.ts';
 
 const gemm = (id: string, m: number, n: number, k: number, transA = false, transB = false): GemmCase =>
   ({ kind: 'gemm', id, m, n, k, transA, transB });
@@ -51,12 +51,17 @@ export const rnnCases: readonly RnnTrainCase[] = [
   { ...lm6, id: 'LMModel6 one epoch: 49 steps + 12 valid (ch12)', batches: 49, validBatches: 12 },
 ];
 
+export const memoryCases: readonly MemoryCase[] = [
+  { kind: 'memory', id: 'simple_cnn b64, 1000 SGD steps: peak RSS', model: 'simple_cnn', steps: 1000 },
+];
+
 const quickIds = new Set<string>([
   '512³', '1024³',
   convCases[2]!.id, // cnn2 4→8 14×14 forward
   trainCases[1]!.id,
   ...overheadCases.map((c) => c.id),
   rnnCases[0]!.id,
+  ...memoryCases.map((c) => c.id),
 ]);
 
 /** Tiny cases for a smoke run (`--smoke`): every implementation once, in seconds, numbers meaningless. */
@@ -66,11 +71,12 @@ export const smokeCases: Record<SuiteName, BenchCase[]> = {
   'train-step': [{ kind: 'train', id: 'simple_net b8 SGD step (smoke)', model: 'simple_net', batch: 8 }],
   overhead: [overheadCases[0]!],
   rnn: [{ ...lm6, id: 'LSTM 2×8 b4 sl3 step (smoke)', hidden: 8, batch: 4, seqLen: 3, batches: 1, validBatches: 0 }],
+  memory: [{ kind: 'memory', id: 'simple_cnn b64, 3 SGD steps (smoke)', model: 'simple_cnn', steps: 3 }],
 };
 
 export function casesFor(suite: SuiteName, quick: boolean, smoke = false): BenchCase[] {
   if (smoke) return smokeCases[suite];
   const all: readonly BenchCase[] =
-    suite === 'gemm' ? gemmCases : suite === 'conv2d' ? convCases : suite === 'train-step' ? trainCases : suite === 'rnn' ? rnnCases : overheadCases;
+    suite === 'gemm' ? gemmCases : suite === 'conv2d' ? convCases : suite === 'train-step' ? trainCases : suite === 'rnn' ? rnnCases : suite === 'memory' ? memoryCases : overheadCases;
   return quick ? all.filter((c) => quickIds.has(c.id)) : [...all];
 }

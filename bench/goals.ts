@@ -1,4 +1,4 @@
-// pnpm bench:goals: the speed goals of the native, wasm and pure-TS issues beside the latest ratios.
+// pnpm bench:goals: the speed goals of the native, wasm, pure-TS and train-step issues beside the latest ratios.
 // Reads bench/results/latest.json (or the file given as the first argument); prints; never times.
 import { join } from 'node:path';
 import { benchDir } from './lib/optional.ts';
@@ -26,10 +26,23 @@ export const goals: readonly Goal[] = [
   { text: 'wasm-mt ≥ 2.5× tfjs:wasm, GEMM', suite: 'gemm', cases: (c) => c === '512³', impl: 'groundup:wasm-mt', peer: 'tfjs:wasm', atLeast: 2.5 },
   { text: 'js ≥ 3× tfjs:cpu, GEMM', suite: 'gemm', cases: (c) => c === '512³' || c === '1024³', impl: 'groundup:js', peer: 'tfjs:cpu', atLeast: 3 },
   { text: 'conv2d: best backend ≤ 1.0× torch time (faster of torch, torch:1t)', suite: 'conv2d', cases: () => true, impl: 'best', peer: ['torch', 'torch:1t'], atLeast: 1 },
-  { text: 'train step: best backend ≤ 1.0× torch time (faster of torch, torch:1t)', suite: 'train-step', cases: () => true, impl: 'best', peer: ['torch', 'torch:1t'], atLeast: 1 },
+  // Issue 13: the train step faster than PyTorch on the CPU.
+  { text: 'simple_net step: best backend ≥ 1.3× the faster of torch, torch:1t', suite: 'train-step', cases: (c) => c.startsWith('simple_net b256'), impl: 'best', peer: ['torch', 'torch:1t'], atLeast: 1.3 },
+  { text: 'simple_cnn step: best backend ≥ 1.2× the faster of torch, torch:1t', suite: 'train-step', cases: (c) => c.startsWith('simple_cnn b64'), impl: 'best', peer: ['torch', 'torch:1t'], atLeast: 1.2 },
+  { text: '100-op chain: best backend ≥ 0.7× torch', suite: 'overhead', cases: (c) => c.startsWith('100-op chain'), impl: 'best', peer: ['torch', 'torch:1t'], atLeast: 0.7 },
+  { text: 'add on 10 elements: best backend ≥ 1.0× torch', suite: 'overhead', cases: (c) => c === 'add [10]', impl: 'best', peer: ['torch', 'torch:1t'], atLeast: 1 },
+  // The js and wasm backends' train steps: no regression from before issue 13 (their ratios to torch in bench/results of 2026-11-22).
+  { text: 'simple_cnn step, js: no regression (≥ 0.083× torch)', suite: 'train-step', cases: (c) => c.startsWith('simple_cnn b64'), impl: 'groundup:js', peer: ['torch', 'torch:1t'], atLeast: 0.083 },
+  { text: 'simple_net step, js: no regression (≥ 0.081× torch)', suite: 'train-step', cases: (c) => c.startsWith('simple_net b256'), impl: 'groundup:js', peer: ['torch', 'torch:1t'], atLeast: 0.081 },
+  { text: 'simple_cnn step, wasm: no regression (≥ 0.29× torch)', suite: 'train-step', cases: (c) => c.startsWith('simple_cnn b64'), impl: 'groundup:wasm', peer: ['torch', 'torch:1t'], atLeast: 0.29 },
+  { text: 'simple_net step, wasm: no regression (≥ 0.37× torch)', suite: 'train-step', cases: (c) => c.startsWith('simple_net b256'), impl: 'groundup:wasm', peer: ['torch', 'torch:1t'], atLeast: 0.37 },
+  { text: 'memory: peak RSS of 1,000 simple_cnn steps, native ≤ torch (ratio = torch MB / groundup MB)', suite: 'memory', cases: () => true, impl: 'groundup:native', peer: 'torch', atLeast: 1 },
 ];
 
 export interface Verdict { goal: string; case: string; impl: string; ratio: number | null; holds: boolean | null; why?: string }
+
+/** A row's time, or its peak RSS for memory rows (smaller is better either way). */
+const valueOf = (r: Row): number | null => (r.suite === 'memory' ? r.peakRssMB ?? null : r.ms);
 
 export function judge(res: BenchResults, goal: Goal): Verdict[] {
   const rows = res.rows.filter((r) => r.suite === goal.suite && goal.cases(r.case));
@@ -39,17 +52,17 @@ export function judge(res: BenchResults, goal: Goal): Verdict[] {
     const here = rows.filter((r) => r.case === c);
     const peers = typeof goal.peer === 'string' ? [goal.peer] : goal.peer;
     const peerName = peers.join(' / ');
-    const peer = here.filter((r) => peers.includes(r.impl)).sort((a, b) => (a.ms ?? Infinity) - (b.ms ?? Infinity))[0];
+    const peer = here.filter((r) => peers.includes(r.impl)).sort((a, b) => (valueOf(a) ?? Infinity) - (valueOf(b) ?? Infinity))[0];
     const ours = goal.impl === 'best'
-      ? here.filter((r) => isGroundup(r.impl) && r.ms !== null).sort((a, b) => a.ms! - b.ms!)[0]
+      ? here.filter((r) => isGroundup(r.impl) && valueOf(r) !== null).sort((a, b) => valueOf(a)! - valueOf(b)!)[0]
       : here.find((r) => r.impl === goal.impl);
     const base = { goal: goal.text, case: c, impl: ours?.impl ?? goal.impl };
-    if (!peer || peer.ms === null) return { ...base, ratio: null, holds: null, why: `${peerName} not measured${peer?.skipped ? `: ${peer.skipped}` : ''}` };
-    if (!ours || ours.ms === null) {
+    if (!peer || valueOf(peer) === null) return { ...base, ratio: null, holds: null, why: `${peerName} not measured${peer?.skipped ? `: ${peer.skipped}` : ''}` };
+    if (!ours || valueOf(ours) === null) {
       const why = ours?.skipped ?? here.find((r) => isGroundup(r.impl))?.skipped ?? 'no groundup row';
       return { ...base, ratio: null, holds: null, why: `${base.impl} not measured: ${why}` };
     }
-    const ratio = peer.ms / ours.ms;
+    const ratio = valueOf(peer)! / valueOf(ours)!;
     return { ...base, impl: peers.length > 1 ? `${base.impl} vs ${peer.impl}` : base.impl, ratio, holds: ratio >= goal.atLeast };
   });
 }

@@ -15,13 +15,14 @@ import { fmtRatio, markdownReport } from './report/markdown.ts';
 import { resultsSvg } from './report/svg.ts';
 import { conv2dSuite } from './suites/conv2d.ts';
 import { gemmSuite } from './suites/gemm.ts';
+import { memorySuite } from './suites/memory.ts';
 import { groundupBackends } from './suites/groundup.ts';
 import { overheadSuite } from './suites/overhead.ts';
 import { rnnSuite } from './suites/rnn-train.ts';
 import { runSuite, type SuiteDef } from './suites/suite.ts';
 import { trainStepSuite } from './suites/train-step.ts';
 
-const suites: Record<SuiteName, SuiteDef> = { gemm: gemmSuite, conv2d: conv2dSuite, 'train-step': trainStepSuite, overhead: overheadSuite, rnn: rnnSuite };
+const suites: Record<SuiteName, SuiteDef> = { gemm: gemmSuite, conv2d: conv2dSuite, 'train-step': trainStepSuite, overhead: overheadSuite, rnn: rnnSuite, memory: memorySuite };
 
 function packageVersion(file: string): string | null {
   try {
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
   noteVersions();
   info(`groundup bench (${opts.smoke ? 'smoke' : opts.quick ? 'quick' : 'full'}): ${opts.suites.join(', ')}`);
   info(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; ${opts.budget.maxTime} s and ≥ ${opts.budget.minSamples} samples per case and implementation`);
-  for (const b of groundupBackends()) info(`  groundup:${b.name.padEnd(8)} ${b.ok ? `available (${b.detail})` : `unavailable: ${b.reason}`}`);
+  for (const b of groundupBackends()) info(`  ${b.impl.padEnd(19)} ${b.ok ? `available (${b.detail})` : `unavailable: ${b.reason}`}`);
 
   let rows: Row[] = [];
   for (const name of opts.suites) rows.push(...(await runSuite(suites[name], casesFor(name, opts.quick, opts.smoke), opts.budget)));

@@ -10,4 +10,4 @@ const why = selectionNote();
 if (why) console.log(`auto: ${why}`);
 console.log('\nkernel                 ' + rows.map((r) => r.name.padEnd(8)).join(''));
 for (const k of kernelNames) console.log(k.padEnd(23) + rows.map((r) => r.kernels[k].padEnd(8)).join(''));
-console.log('\nown = the backend\'s kernel, js = falls back to the js kernel, - = backend unavailable');
+console.log('\nown = the backend\'s kernel, js = falls back to the js kernel, tensor = none: the tensor package\'s compiled JS loops run, - = backend unavailable');

@@ -31,5 +31,9 @@ if (files.length !== 1) {
   console.error(`no lesson book/${m[1]}/${nn}-*.ts; the lessons are:\n${lessons()}`);
   process.exit(2);
 }
+// Lessons run on the compiled packages (dist/, rebuilt first where a source changed), so they go at
+// the speed a user gets from plain node.
+const build = spawnSync(process.execPath, [join(root, 'scripts', 'build-packages.mjs'), '--quiet'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
 const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, files[0]), ...process.argv.slice(3)], { cwd: root, stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -60,7 +60,10 @@ const skipDir = mkdtempSync(join(tmpdir(), 'groundup-skips-'));
 const skipLog = join(skipDir, 'skips.jsonl');
 const child = spawn(process.execPath, ['--import', 'tsx', uvuBin, dir, pattern, '-i', 'fixtures', '-i', 'helpers'], {
   cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
-  env: { ...withoutForceColor(process.env), NO_COLOR: '1', GROUNDUP_QUIET: process.env.GROUNDUP_QUIET ?? '1', GROUNDUP_SKIP_LOG: skipLog },
+  // Tests (and the processes they spawn) resolve the packages to their TypeScript sources through
+  // the exports' "source" condition, so they never run a stale dist/.
+  env: { ...withoutForceColor(process.env), NO_COLOR: '1', GROUNDUP_QUIET: process.env.GROUNDUP_QUIET ?? '1', GROUNDUP_SKIP_LOG: skipLog,
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --conditions=source`.trim() },
 });
 let text = '';
 child.stdout.setEncoding('utf8');

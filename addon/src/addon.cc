@@ -14,6 +14,7 @@
 #include "conv2d.h"
 #include "cpu_features.h"
 #include "cuda_api.h"
+#include "elementwise.h"
 #include "gemm.h"
 #include "pool.h"
 #include "scratch.h"
@@ -101,6 +102,72 @@ Napi::Value Col2im(const Napi::CallbackInfo& info) {
   });
 }
 
+/** The generated elementwise loops: [key, expr, arrays, params] for each id. */
+Napi::Value ElementwiseKernels(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int n = elementwiseCount();
+  Napi::Array list = Napi::Array::New(env, n);
+  for (int i = 0; i < n; i++) {
+    const ElementwiseInfo k = elementwiseInfo(i);
+    Napi::Array e = Napi::Array::New(env, 4);
+    e.Set(0u, k.key);
+    e.Set(1u, k.expr);
+    e.Set(2u, k.arrays);
+    e.Set(3u, k.params);
+    list.Set(static_cast<uint32_t>(i), e);
+  }
+  return list;
+}
+
+/**
+ * (id, P, out, in0, in1, …) with P = [rows, cols, outOffset, outRowStride, (offset, rowStride) per
+ * input, the record's parameters…]: one generated loop over float32 rows of `cols` contiguous values.
+ */
+Napi::Value Elementwise(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const char* op = "native elementwise";
+    auto lock = requireCpu(op);
+    if (info.Length() < 1 || !info[0].IsNumber()) throw ArgError(ArgError::Type, std::string(op) + ": the kernel id must be a number");
+    const int id = info[0].As<Napi::Number>().Int32Value();
+    if (id < 0 || id >= elementwiseCount())
+      throw ArgError(ArgError::Range, std::string(op) + ": kernel id " + std::to_string(id) + " is out of range");
+    const ElementwiseInfo k = elementwiseInfo(id);
+    Params P = paramsArg(info, 1, op, 4 + 2 * k.arrays + k.params);
+    const long rows = P.integer(0, "rows", 0), cols = P.integer(1, "cols", 0);
+    Span<float> out = arrayArg<float>(info, 2, op, "out");
+    const long oo = P.integer(2, "outOffset", 0), ors = P.integer(3, "outRowStride", 0);
+    if (rows == 0 || cols == 0) return;
+    const auto extent = [&](long off, long rs) { return double(off) + double(rows - 1) * rs + cols; };
+    needLength(op, "out", out.length, extent(oo, ors), "outOffset + (rows−1)·outRowStride + cols");
+    const float* ins[5] = {nullptr, nullptr, nullptr, nullptr, nullptr};
+    long rs[5] = {0, 0, 0, 0, 0};
+    for (int a = 0; a < k.arrays; a++) {
+      Span<float> in = arrayArg<float>(info, 3 + a, op, "input");
+      const long off = P.integer(4 + 2 * a, "input offset", 0);
+      rs[a] = P.integer(5 + 2 * a, "input row stride", 0);
+      needLength(op, "input", in.length, extent(off, rs[a]), "offset + (rows−1)·rowStride + cols");
+      ins[a] = in.data + off;
+    }
+    elementwiseRun(id, rows, cols, P.p + 4 + 2 * k.arrays, out.data + oo, ors, ins, rs);
+  });
+}
+
+/** (x, P = [offset, outer, channels, inner, divisor], out): out[c] = Σ over [outer, ·, inner] / divisor. */
+Napi::Value SumOuterInner(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const char* op = "native sumOuterInner";
+    auto lock = requireCpu(op);
+    Span<float> x = arrayArg<float>(info, 0, op, "x");
+    Params P = paramsArg(info, 1, op, 5);
+    Span<float> out = arrayArg<float>(info, 2, op, "out");
+    const long off = P.integer(0, "offset", 0), outer = P.integer(1, "outer", 0), c = P.integer(2, "channels", 0),
+               inner = P.integer(3, "inner", 1);
+    needLength(op, "x", x.length, double(off) + double(outer) * c * inner, "offset + outer·channels·inner");
+    needLength(op, "out", out.length, double(c), "channels");
+    sumOuterInner(x.data + off, outer, c, inner, out.data, P.number(4));
+  });
+}
+
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o = Napi::Object::New(env);
@@ -146,6 +213,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2dBackwardWeight", Napi::Function::New(env, ConvBackwardWeight));
   exports.Set("im2col", Napi::Function::New(env, Im2col));
   exports.Set("col2im", Napi::Function::New(env, Col2im));
+  exports.Set("elementwiseKernels", Napi::Function::New(env, ElementwiseKernels));
+  exports.Set("elementwise", Napi::Function::New(env, Elementwise));
+  exports.Set("sumOuterInner", Napi::Function::New(env, SumOuterInner));
   registerCuda(env, exports);
   return exports;
 }

@@ -8,6 +8,8 @@
 
 #include <cstring>
 
+#include "conv_direct.h"
+
 #include "gemm.h"
 #include "pool.h"
 #include "scratch.h"
@@ -204,6 +206,7 @@ void backwardWeightTask(void* ctx, int tid, int nt) {
 
 void conv2dForward(const ConvGeometry& g, const float* input, const float* weight, const float* bias, float* out) {
   if (g.n == 0) return;
+  if (directSuited(g)) return conv2dForwardDirect(g, input, weight, bias, out);
   const long nb = chunkImages(g);
   if (nb >= 2) return forwardChunked(g, input, weight, bias, out, nb);
   Job j{&g, input, weight, bias, nullptr, out, nullptr, nullptr, false};

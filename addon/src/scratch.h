@@ -5,7 +5,11 @@
 
 namespace gu {
 
-enum ScratchSlot { kPackA = 0, kPackB = 1, kCols = 2, kPartial = 3, kStage = 4, kTable = 5, kSlots = 6 };
+enum ScratchSlot {
+  kPackA = 0, kPackB = 1, kCols = 2, kPartial = 3, kStage = 4, kTable = 5,
+  kPadded = 6, kTile = 7, kWeightT = 8, kOffsets = 9,  // the direct convolution's (conv_direct.cc)
+  kSlots = 10
+};
 
 /** A 64-byte aligned buffer of at least bytes for thread tid (tid < 64); throws std::bad_alloc. */
 void* scratch(int tid, ScratchSlot slot, size_t bytes);

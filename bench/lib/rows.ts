@@ -17,7 +17,7 @@ export function skippedRow(suite: SuiteName, c: BenchCase, impl: string, threads
 
 /** Report order: groundup backends first, then the peers, each in a fixed order. */
 const implOrder = [
-  'groundup:js', 'groundup:wasm', 'groundup:wasm-mt', 'groundup:native', 'groundup:cuda',
+  'groundup:js', 'groundup:wasm', 'groundup:wasm-mt', 'groundup:native', 'groundup:native:1t', 'groundup:cuda',
   'tfjs:cpu', 'tfjs:wasm', 'tfjs:node', 'onnxruntime:1t', 'onnxruntime:2t', 'torch:1t', 'torch', 'openblas:1t', 'openblas:2t',
 ];
 export const implRank = (impl: string): number => {

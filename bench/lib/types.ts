@@ -1,7 +1,7 @@
 // The shapes every part of the bench shares: the cases a suite times, and the rows it reports.
 
-export type SuiteName = 'gemm' | 'conv2d' | 'train-step' | 'overhead' | 'rnn';
-export const suiteNames: readonly SuiteName[] = ['gemm', 'conv2d', 'train-step', 'overhead', 'rnn'];
+export type SuiteName = 'gemm' | 'conv2d' | 'train-step' | 'overhead' | 'rnn' | 'memory';
+export const suiteNames: readonly SuiteName[] = ['gemm', 'conv2d', 'train-step', 'overhead', 'rnn', 'memory'];
 
 /** C[m,n] = op(A) · op(B), op(A) m×k, op(B) k×n; A stored k×m when transA, B stored n×k when transB. */
 export interface GemmCase {
@@ -52,7 +52,15 @@ export interface RnnTrainCase {
   batches: number; validBatches: number;
 }
 
-export type BenchCase = GemmCase | ConvCase | TrainCase | OverheadCase | RnnTrainCase;
+/** Peak resident memory of a process that runs `steps` train steps of a model. */
+export interface MemoryCase {
+  kind: 'memory';
+  id: string;
+  model: 'simple_cnn';
+  steps: number;
+}
+
+export type BenchCase = GemmCase | ConvCase | TrainCase | OverheadCase | RnnTrainCase | MemoryCase;
 
 /** One line of results. A row that could not run has ms null and says why in `skipped`. */
 export interface Row {
@@ -60,8 +68,11 @@ export interface Row {
   case: string;
   impl: string;
   threads: number | null;
-  /** Median time of one call, in milliseconds. */
+  /** Median time of one call, in milliseconds (memory rows: the mean time of one step). */
   ms: number | null;
+  /** Memory rows: peak resident set size of the process, and its size before the model was built, in MiB. */
+  peakRssMB?: number;
+  baseRssMB?: number;
   /** FLOPs of the case (its GEMM form for conv) over the median time; null where FLOPs mean nothing. */
   gflops: number | null;
   /** Interquartile range over the median (0.05 = 5 %). */

@@ -77,7 +77,8 @@ function tfjsImpl(impl: string, backend: TfBackendName, missingReason?: string):
       const runner = c.kind === 'gemm' ? gemmRunner(tf, c)
         : c.kind === 'conv' ? convRunner(tf, backend, c)
         : c.kind === 'overhead' ? overheadRunner(tf, c)
-        : prepareTfjsTrain(tf, backend, c);
+        : c.kind === 'train' ? prepareTfjsTrain(tf, backend, c)
+        : null;
       if (runner === null || 'skipped' in runner) return runner;
       return { ...runner, enter: async () => { await tf.setBackend(backend); } };
     },

@@ -12,7 +12,17 @@ export function fmtMs(ms: number): string {
 export const fmtGflops = (g: number | null): string => (g === null ? '' : g < 10 ? g.toFixed(2) : g.toFixed(1));
 export const fmtRatio = (r: number): string => `${r < 0.1 ? r.toPrecision(2) : r < 10 ? r.toFixed(2) : r.toFixed(1)}×`;
 
+function memoryTable(rows: readonly Row[]): string[] {
+  const out = ['| case | impl | threads | peak RSS | RSS before the model | time per step |', '| --- | --- | ---: | ---: | ---: | ---: |'];
+  for (const r of rows) {
+    if (r.ms === null || r.peakRssMB === undefined) continue;
+    out.push(`| ${cell(r.case)} | ${r.impl} | ${r.threads ?? ''} | ${r.peakRssMB.toFixed(1)} MiB | ${(r.baseRssMB ?? 0).toFixed(1)} MiB | ${fmtMs(r.ms)} |`);
+  }
+  return out;
+}
+
 function timesTable(rows: readonly Row[]): string[] {
+  if (rows.some((r) => r.suite === 'memory')) return memoryTable(rows);
   const flops = rows.some((r) => r.gflops !== null);
   const out = [
     `| case | impl | threads | time |${flops ? ' GFLOP/s |' : ''} IQR |`,
@@ -33,7 +43,9 @@ function ratioTable(rows: readonly Row[]): string[] {
   const peers = [...new Set(ours.flatMap((r) => Object.keys(r.ratioTo!)))].sort((a, b) => implRank(a) - implRank(b));
   const out = [
     '',
-    'Ratio = peer time / groundup time on the same case (above 1×: groundup is faster).',
+    ours[0]!.suite === 'memory'
+      ? 'Ratio = peer peak RSS / groundup peak RSS (above 1×: groundup uses less memory).'
+      : 'Ratio = peer time / groundup time on the same case (above 1×: groundup is faster).',
     '',
     `| case | groundup | ${peers.map((p) => `vs ${p}`).join(' | ')} |`,
     `| --- | --- | ${peers.map(() => '---:').join(' | ')} |`,

@@ -1,8 +1,7 @@
 // The groundup backends as benchmark implementations: every backend gets a row per case,
 // timed when it is available and otherwise carrying the registry's reason.
-import os from 'node:os';
 import { availability, findBackend, setBackend, withBackend, getBackend, kernel, type BackendName, type KernelName, type Kernels } from '@groundup/kernels';
-import type { Prepared } from '../lib/measure.ts';
+import { isSkip, type Prepared, type Runner } from '../lib/measure.ts';
 import type { BenchCase } from '../lib/types.ts';
 import type { InProcessImpl } from './suite.ts';
 
@@ -15,25 +14,35 @@ export interface GroundupBackend {
   reason: string;
   threads: number | null;
   detail: string;
-}
-
-const cores = (): number => (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
-
-function threadsOf(name: BackendName, detail: string): number | null {
-  const m = /(\d+)\s*threads?/i.exec(detail);
-  if (m) return Number(m[1]);
-  if (name === 'js' || name === 'wasm') return 1;
-  if (name === 'wasm-mt') return cores();
-  return null;
+  /** Run with the backend's thread count set to this (groundup:native:1t, beside torch:1t). */
+  pinThreads?: number;
 }
 
 export function groundupBackends(): GroundupBackend[] {
-  return benchBackends.map((name) => {
+  const rows: GroundupBackend[] = benchBackends.map((name) => {
     const av = availability(name);
     const b = findBackend(name);
     const detail = av.ok && b ? b.describe() : av.ok ? '' : av.reason;
-    return { name, impl: `groundup:${name}`, ok: av.ok, reason: av.ok ? '' : av.reason, threads: av.ok ? threadsOf(name, detail) : null, detail };
+    return { name, impl: `groundup:${name}`, ok: av.ok, reason: av.ok ? '' : av.reason, threads: av.ok && b ? b.threads : null, detail };
   });
+  // A backend that can change its thread count also runs on one thread: the counterpart of torch:1t,
+  // and on a machine where other work holds the second core, often the faster of the two.
+  const i = rows.findIndex((r) => r.name === 'native');
+  const native = rows[i];
+  if (native?.ok && (native.threads ?? 1) > 1 && findBackend('native')?.setThreads)
+    rows.splice(i + 1, 0, { ...native, impl: 'groundup:native:1t', threads: 1, pinThreads: 1, detail: `${native.detail}; pinned to 1 thread` });
+  return rows;
+}
+
+/** A prepared runner that runs with the backend's thread count pinned to n (restored after). */
+function pinned(p: Runner, name: BackendName, n: number): Runner {
+  const b = findBackend(name)!;
+  let prev = b.threads;
+  return {
+    ...p,
+    enter: async () => { prev = b.threads; b.setThreads!(n); await p.enter?.(); },
+    leave: async () => { await p.leave?.(); b.setThreads!(prev); },
+  };
 }
 
 /** A kernel of one backend (taken once, so that timing includes no registry lookup), with a note when it is js's. */
@@ -59,6 +68,11 @@ export function groundupImpls(
 ): InProcessImpl[] {
   return groundupBackends().map((b) => ({
     impl: b.impl,
-    prepare: async (c: BenchCase) => (!applies(c) ? null : b.ok ? prepare(b, c) : { skipped: b.reason }),
+    prepare: async (c: BenchCase) => {
+      if (!applies(c)) return null;
+      if (!b.ok) return { skipped: b.reason };
+      const p = await prepare(b, c);
+      return p && !isSkip(p) && b.pinThreads ? pinned(p, b.name, b.pinThreads) : p;
+    },
   }));
 }

@@ -76,6 +76,9 @@ smoke('every available groundup backend writes a gemm row (1 sample, tiny cases,
       assert.ok(rows.length > 0, `no gemm row for groundup:${b.name}`);
       if (b.available) assert.ok(rows.some((x) => x.ms !== null), `groundup:${b.name} is available but has no timed gemm row`);
       else assert.ok(rows.every((x) => typeof x.skipped === 'string'), `groundup:${b.name} rows must say why they were skipped`);
+      // The memory suite runs memory/simple-cnn-steps.mjs under plain node: a peak RSS per available backend.
+      const mem = res.rows.filter((x) => x.suite === 'memory' && x.impl === `groundup:${b.name}`);
+      if (b.available) assert.ok(mem.length === 1 && (mem[0]!.peakRssMB ?? 0) > 0, `groundup:${b.name} has no memory row: ${JSON.stringify(mem)}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

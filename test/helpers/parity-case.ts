@@ -98,7 +98,14 @@ function run(c: Case, ins: (Tensor | number | boolean)[]): Tensor | Tensor[] | n
     return BINARY[c.op]!(ins[0]!, ins[1]!);
   }
   if (c.op in UNARY) return UNARY[c.op]!(x);
+  // Ops defined by a record take their parameters positionally after the inputs.
+  const rec = a.params !== undefined ? G.elementwiseOp(c.op) : undefined;
+  if (rec) return rec.forward(ins, rec.params(a.params as number[], 0));
   switch (c.op) {
+    case 'addcmul_': x.addcmul_(ins[1]!, ins[2]!, extra[0]); return null;
+    case 'addcdiv_': x.addcdiv_(ins[1]!, ins[2]!, extra[0]); return null;
+    case 'sigmoid_': x.sigmoid_(); return null;
+    case 'square_': x.square_(); return null;
     case 'add_': x.add_(ins[1]!); return null;
     case 'sub_': x.sub_(ins[1]!); return null;
     case 'mul_': x.mul_(ins[1]!); return null;

@@ -33,6 +33,12 @@ const cases: [number[], number[], { stride?: number | [number, number]; padding?
   [[3, 2, 5, 5], [3, 2, 5, 5], { padding: 3 }],
   [[2, 16, 12, 12], [20, 16, 3, 3], { padding: 1 }],
   [[8, 6, 13, 13], [7, 6, 3, 3], { stride: 3, padding: 2 }],
+  // small maps with 8·k output channels: the direct plan (conv_direct.cc)
+  [[3, 5, 9, 7], [16, 5, 3, 2], { stride: [2, 1], padding: [1, 0] }],
+  [[1, 3, 6, 6], [24, 3, 3, 3], { padding: 1 }],
+  [[7, 16, 4, 4], [32, 16, 3, 3], { stride: 2, padding: 1 }],
+  [[4, 2, 10, 10], [64, 2, 5, 5], { stride: 3, padding: 2 }],
+  [[9, 9, 5, 5], [40, 9, 1, 1], {}],
   // im2col matrices over 2^18 floats: the per-image plan
   [[2, 8, 64, 64], [4, 8, 3, 3], { padding: 1 }],
   [[3, 8, 130, 130], [5, 8, 3, 3], { stride: 2, padding: 1 }],

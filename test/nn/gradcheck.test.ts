@@ -1,6 +1,7 @@
-// gradcheck (central differences, float64) of the ops nn defines itself: the pools (distinct
-// values, so no max ties), BatchNorm in training (input, weight and bias; the statistics depend
-// on the input) and eval, the embedding lookup, dropout with a fixed mask, and softplus.
+// gradcheck (central differences, float64) of the ops behind nn's F (defined in @groundup/tensor):
+// the pools (distinct values, so no max ties), BatchNorm in training (input, weight and bias; the
+// statistics depend on the input) and eval, the embedding lookup, dropout with a fixed mask,
+// softplus, and the fused cross-entropy and nll.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Generator, gradcheck, randn, tensor, type Tensor } from 'groundup';
@@ -70,3 +71,18 @@ misc('dropout with a fixed mask, and linear', () => {
   assert.ok(gradcheck((x, w, b) => F.linear(x, w, b), [R(2, 3, 4), R(5, 4), R(5)]));
 });
 misc.run();
+
+const loss = suite('nn: gradcheck the fused cross-entropy and nll');
+loss('every reduction, class weights, ignoreIndex, label smoothing, [N,C,d] and strided logits', () => {
+  const t = tensor([2, 0, 1, 2, -100], { dtype: 'int32' }), wcls = randn([3], f64).abs().add(0.5);
+  for (const reduction of ['mean', 'sum', 'none'] as const) {
+    assert.ok(gradcheck((x) => F.crossEntropy(x, t, { reduction }), [R(5, 3)]), reduction);
+    assert.ok(gradcheck((x) => F.crossEntropy(x, t, { reduction, weight: wcls, labelSmoothing: 0.2 }), [R(5, 3)]), `${reduction} weighted, smoothed`);
+    assert.ok(gradcheck((x) => F.nllLoss(x, t, { reduction, weight: wcls }), [R(5, 3)]), `nll ${reduction}`);
+  }
+  assert.ok(gradcheck((x) => F.crossEntropy(x.t(), t), [R(3, 5)]), 'transposed logits');
+  const tk = tensor([[0, 2, 1, 1], [2, 2, 0, -100]], { dtype: 'int32' });
+  assert.ok(gradcheck((x) => F.crossEntropy(x, tk, { labelSmoothing: 0.1 }), [R(2, 3, 4)]), '[N,C,d]');
+  assert.ok(gradcheck((x) => F.crossEntropy(x, tensor(1, { dtype: 'int32' })), [R(4)]), '[C]');
+});
+loss.run();

@@ -118,11 +118,25 @@ errs('shapes must match where PyTorch would only warn ([n, 1] vs [n])', () => {
 });
 
 errs('class-index targets: dtype, shape and range are checked', () => {
-  throwsNamed(() => F.crossEntropy(randn(3, 4), tensor([0, 1, 2])), ShapeError);
+  // Float labels (JS numbers become float32) are class indices given in the wrong dtype, not probabilities.
+  throwsNamed(() => F.crossEntropy(randn(3, 4), tensor([0, 1, 2])), DTypeError, 'class-index targets must be an int32', "tensor(labels, { dtype: 'int32' })");
+  throwsNamed(() => F.crossEntropy(randn(3, 4), tensor([[0, 1], [2, 0]])), DTypeError, 'int32');
   throwsNamed(() => F.nllLoss(randn(3, 4), tensor([0, 1, 2])), DTypeError, 'int32', '.long()');
   throwsNamed(() => F.crossEntropy(randn(3, 4), tensor([0, 4, 1], { dtype: 'int32' })), IndexError, 'target 4', 'item 1', '4 classes');
   throwsNamed(() => F.crossEntropy(randn(3, 4), tensor([0, 1], { dtype: 'int32' })), ShapeError, 'target must have shape [3]');
   throwsNamed(() => F.crossEntropy(randn(3, 4), tensor([0, 1, 2], { dtype: 'int32' }), { weight: tensor([1, 2]) }), ShapeError, 'weight', '[4]');
+});
+
+errs('a batch of pure padding (every target ignored) gives a zero gradient, not NaN', () => {
+  // The reproducer of issue 16; PyTorch 1.13 gives the mean as 0/0 = NaN and the gradient 0 (nn.json has its numbers).
+  const x = tensor([[0.1, 0.2, 0.3]], { dtype: 'float64' }).requiresGrad_();
+  F.crossEntropy(x, tensor([-100], { dtype: 'int32' })).backward();
+  assert.equal(x.grad!.toFlatArray(), [0, 0, 0]);
+  const y = tensor([[0.1, 0.2, 0.3], [1, 2, 3]]).requiresGrad_();
+  F.crossEntropy(y, tensor([-100, -100], { dtype: 'int32' }), { weight: tensor([1, 2, 3]), labelSmoothing: 0.1 }).backward();
+  assert.equal(y.grad!.toFlatArray(), [0, 0, 0, 0, 0, 0]);
+  F.nllLoss(y, tensor([-100, -100], { dtype: 'int32' }), { reduction: 'sum' }).backward();
+  assert.equal(y.grad!.toFlatArray(), [0, 0, 0, 0, 0, 0]);
 });
 
 errs('binary cross entropy needs probabilities', () => {

@@ -38,6 +38,22 @@ export interface Conv2dGeometry {
   outW: number;
 }
 
+/**
+ * One elementwise loop generated from an op record, over float32 rows: out[r·outRowStride + j] =
+ * expr(inputs[k][offsets[k] + r·rowStrides[k] + j]…, params…) for r < rows, j < cols. `key` names
+ * the record's loop ('relu:fwd', 'relu:g0'); `expr` is the record's expression, so that a loop
+ * generated from an older record is never run.
+ */
+export interface ElementwiseCall {
+  key: string;
+  expr: string;
+  rows: number;
+  cols: number;
+  out: Float32Array; outOffset: number; outRowStride: number;
+  inputs: Float32Array[]; offsets: number[]; rowStrides: number[];
+  params: readonly number[];
+}
+
 export interface Kernels {
   /** float32 GEMM. */
   gemm(args: GemmArgs<Float32Array>): void;
@@ -53,11 +69,19 @@ export interface Kernels {
   im2col(g: Conv2dGeometry, image: Float32Array, cols: Float32Array): void;
   /** Adds cols[C·kh·kw, outH·outW] back into one image[C,H,W] (which the caller zeroes). */
   col2im(g: Conv2dGeometry, cols: Float32Array, image: Float32Array): void;
+  /**
+   * A record's elementwise loop (see ElementwiseCall); false when this backend has no loop for it.
+   * Optional, as sumOuterInner: where a backend lacks it, the tensor package's own compiled JS
+   * loops and strided sums run (they are the js backend's).
+   */
+  elementwise(call: ElementwiseCall): boolean;
+  /** out[c] = Σ_o Σ_i x[offset + (o·channels + c)·inner + i] / divisor: the bias gradients' channel sums. */
+  sumOuterInner(x: Float32Array, offset: number, outer: number, channels: number, inner: number, out: Float32Array, divisor: number): void;
 }
 
 export type KernelName = keyof Kernels;
 export const kernelNames: readonly KernelName[] = [
-  'gemm', 'gemmF64', 'conv2dForward', 'conv2dBackwardData', 'conv2dBackwardWeight', 'im2col', 'col2im',
+  'gemm', 'gemmF64', 'conv2dForward', 'conv2dBackwardData', 'conv2dBackwardWeight', 'im2col', 'col2im', 'elementwise', 'sumOuterInner',
 ];
 
 /** A backend may be partial (like tfjs backends): the registry takes missing kernels from js. */
@@ -65,6 +89,10 @@ export interface Backend {
   name: BackendName;
   /** One line for `pnpm backends`, e.g. "AVX2/FMA, 2 threads". */
   describe(): string;
+  /** How many threads its kernels use now (0 when unavailable). */
+  readonly threads: number;
+  /** Changes the thread count, where the backend can (native). */
+  setThreads?(n: number): void;
   available(): Availability;
   kernels: Partial<Kernels>;
 }

@@ -18,6 +18,8 @@ export class EinsumError extends GroundupError {}
 export class IndexError extends GroundupError {}
 /** Misuse of autograd: backward on a non-scalar, a freed graph, an in-place edit of a saved tensor. */
 export class AutogradError extends GroundupError {}
+/** A malformed op record: an expression that does not parse, a gradient reading what the op does not save. */
+export class OpError extends GroundupError {}
 /** A backend that cannot load or a kernel that failed. */
 export class BackendError extends GroundupError {}
 /** A dataset that is missing or malformed. */

@@ -38,7 +38,7 @@ export function findBackend(name: BackendName): Backend | null {
     b = f();
   } catch (e) {
     const reason = `failed to load: ${(e as Error).message}`;
-    b = { name, describe: () => reason, available: () => ({ ok: false, reason }), kernels: {} };
+    b = { name, describe: () => reason, threads: 0, available: () => ({ ok: false, reason }), kernels: {} };
   }
   loaded.set(name, b);
   return b;
@@ -130,7 +130,8 @@ export interface BackendRow {
   name: BackendName;
   available: boolean;
   detail: string;
-  kernels: Record<KernelName, 'own' | 'js' | '-'>;
+  /** own: the backend's kernel; js: js's; tensor: none, the tensor package's own loops run; -: unavailable. */
+  kernels: Record<KernelName, 'own' | 'js' | 'tensor' | '-'>;
 }
 
 /** The backend table and the ops × backends matrix for `pnpm backends`. */
@@ -139,8 +140,8 @@ export function backendTable(): BackendRow[] {
     const b = findBackend(name)!;
     const av = b.available();
     const kernels = Object.fromEntries(
-      kernelNames.map((k) => [k, !av.ok ? '-' : b.kernels[k] ? 'own' : 'js']),
-    ) as Record<KernelName, 'own' | 'js' | '-'>;
+      kernelNames.map((k) => [k, !av.ok ? '-' : b.kernels[k] ? 'own' : findBackend('js')?.kernels[k] ? 'js' : 'tensor']),
+    ) as Record<KernelName, 'own' | 'js' | 'tensor' | '-'>;
     return { name, available: av.ok, detail: av.ok ? b.describe() : av.reason, kernels };
   });
 }

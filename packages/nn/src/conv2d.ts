@@ -3,7 +3,7 @@
 // 1/√fan_in) with fan_in = in·kh·kw; the bias from the same bound). The convolution is the tensor
 // op, so the backends' kernels run forward and backward.
 import { ShapeError } from '@groundup/kernels';
-import { empty, type DType, type Tensor } from '@groundup/tensor';
+import { conv2d as tensorConv2d, empty, type DType, type Tensor } from '@groundup/tensor';
 import { conv2d } from './functional/conv.ts';
 import * as init from './init.ts';
 import { Module } from './module.ts';
@@ -72,6 +72,11 @@ export class Conv2d extends Module<[Tensor], Tensor> {
 
   override forward(x: Tensor): Tensor {
     return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding });
+  }
+
+  /** forward followed by a ReLU, as one op (the ReLU runs on the conv's output in place): Sequential's fusion of Conv2d, ReLU. */
+  forwardRelu(x: Tensor): Tensor {
+    return tensorConv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, activation: 'relu' });
   }
 
   override extraRepr(): string { return convRepr(this); }

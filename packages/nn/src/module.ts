@@ -247,6 +247,12 @@ export class Module<In extends unknown[] = Tensor[], Out = Tensor> {
     throw new TypeError(`${this.constructor.name}.forward is not implemented; define forward(...) in the subclass`);
   }
 
+  /** Does any forward pre-hook, forward hook or backward hook watch this module? */
+  get hooked(): boolean {
+    const s = this.#s;
+    return s.preHooks.size > 0 || s.forwardHooks.size > 0 || s.backwardHooks.size > 0;
+  }
+
   /** PyTorch's model(x): forward pre-hooks, forward, forward hooks, with backward hooks attached. */
   call(...input: In): Out {
     const s = this.#s;

@@ -67,8 +67,8 @@ export function averageSqrGrad({ dampening = true }: AverageOptions = {}): Stepp
   return (p, a) => {
     const sqrMom = hyper(a, 'sqrMom', 'averageSqrGrad');
     const sqr = stateTensor(a, 'sqrAvg', 'averageSqrGrad') ?? zerosLike(p);
-    // (damp·g)·g, in the order torch's addcmul_ multiplies, so float64 runs agree to the last bit.
-    sqr.mul_(sqrMom).add_(a.grad.mul(dampening ? 1 - sqrMom : 1).mul(a.grad));
+    // sqr + (damp·g)·g, as torch's addcmul_ multiplies, so float64 runs agree to the last bit; in place, one pass.
+    sqr.mul_(sqrMom).addcmul_(a.grad, a.grad, dampening ? 1 - sqrMom : 1);
     return { sqrAvg: sqr };
   };
 }
@@ -109,9 +109,8 @@ export const nesterovStep: Stepper = (p, a) => {
 export const rmsPropStep: Stepper = (p, a) => {
   const sqr = needSqr(a, 'rmsPropStep');
   const num = stateTensor(a, 'gradAvg', 'rmsPropStep') ?? a.grad;
-  const denom = sqr.sqrt().add(hyper(a, 'eps', 'rmsPropStep'));
-  // ((−lr)·g)/denom, the order of torch's addcdiv_.
-  p.add_(num.mul(-hyper(a, 'lr', 'rmsPropStep')).div(denom));
+  // p + ((−lr)·g)/(√sqr + eps), torch's addcdiv_ order, in one pass.
+  p.addcdivSqrt_(num, sqr, -hyper(a, 'lr', 'rmsPropStep'), 1, hyper(a, 'eps', 'rmsPropStep'));
 };
 
 /**
@@ -149,8 +148,8 @@ export const adamStep: Stepper = (p, a) => {
   if (typeof step !== 'number') throw new OptimizerError('adamStep: needs state `step`; put stepStat before adamStep');
   const mom = hyper(a, 'mom', 'adamStep'), sqrMom = hyper(a, 'sqrMom', 'adamStep');
   const bc1 = 1 - mom ** step, bc2 = 1 - sqrMom ** step;
-  const denom = needSqr(a, 'adamStep').sqrt().div(Math.sqrt(bc2)).add(hyper(a, 'eps', 'adamStep'));
-  p.add_(needAvg(a, 'adamStep').mul(-(hyper(a, 'lr', 'adamStep') / bc1)).div(denom));
+  // p + (−lr/bc1)·avg/(√sqr/√bc2 + eps): torch.optim.Adam's order of operations, in one pass.
+  p.addcdivSqrt_(needAvg(a, 'adamStep'), needSqr(a, 'adamStep'), -(hyper(a, 'lr', 'adamStep') / bc1), Math.sqrt(bc2), hyper(a, 'eps', 'adamStep'));
 };
 
 function needAvg(a: StepArgs, who: string): Tensor {

@@ -2,10 +2,11 @@
 // unfold is im2col: the ch17 route to convolution by matmul.
 import { conv2dBackwardDataWith, conv2dBackwardWeightWith, conv2dForwardWith, conv2dGeometry, DTypeError, jsBackend, kernel, ShapeError,
   type Conv2dGeometry, type Conv2dOptions, type FloatArray } from '@groundup/kernels';
-import { allocate, isFloating } from './dtype.ts';
+import { allocate, allocateUninit, isFloating } from './dtype.ts';
 import { fmt } from './shape.ts';
 import { Storage } from './storage.ts';
-import { attach } from './autograd/node.ts';
+import { attachPure } from './autograd/node.ts';
+import { elementwiseOp } from './ops/define.ts';
 import { Tensor } from './tensor.ts';
 
 export type { Conv2dOptions };
@@ -14,7 +15,8 @@ const raw = (t: Tensor): FloatArray => {
   const c = t.contiguous();
   return (c.offset === 0 && c.data.length === c.numel() ? c.data : c.data.subarray(c.offset, c.offset + c.numel())) as FloatArray;
 };
-const make = (t: Tensor, shape: number[]): Tensor => new Tensor(new Storage(allocate(t.dtype, shape.reduce((a, b) => a * b, 1))), shape, undefined, 0, t.dtype);
+/** An output the kernel overwrites entirely (the Kernels contract), so a pooled buffer need not be zeroed. */
+const make = (t: Tensor, shape: number[]): Tensor => new Tensor(new Storage(allocateUninit(t.dtype, shape.reduce((a, b) => a * b, 1))), shape, undefined, 0, t.dtype);
 
 function checkTypes(op: string, ...ts: (Tensor | null | undefined)[]): void {
   const d = ts[0]!.dtype;
@@ -26,8 +28,11 @@ export function conv2dGeom(input: Tensor, weight: Tensor, opts: Conv2dOptions = 
   return conv2dGeometry(input.shape, weight.shape, opts);
 }
 
-/** input [N,C,H,W] (or [C,H,W]) ⋆ weight [O,C,kh,kw] + bias [O]. */
-export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv2dOptions = {}): Tensor {
+/** Options of conv2d: stride and padding, and a ReLU applied to the output in the same op (nn's Sequential fuses Conv2d + ReLU so). */
+export interface Conv2dOpOptions extends Conv2dOptions { activation?: 'relu' | null }
+
+/** input [N,C,H,W] (or [C,H,W]) ⋆ weight [O,C,kh,kw] + bias [O], then ReLU with activation: 'relu'. */
+export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv2dOpOptions = {}): Tensor {
   if (input.ndim === 3) return conv2d(input.unsqueeze(0), weight, bias, opts).squeeze(0);
   checkTypes('conv2d', input, weight, bias);
   const g = conv2dGeom(input, weight, opts);
@@ -36,12 +41,18 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   if (input.dtype === 'float32')
     kernel('conv2dForward')(g, raw(input) as Float32Array, raw(weight) as Float32Array, bias ? (raw(bias) as Float32Array) : null, out.data as Float32Array);
   else conv2dForwardWith(kernel('gemmF64'), g, raw(input) as Float64Array, raw(weight) as Float64Array, bias ? (raw(bias) as Float64Array) : null, out.data as Float64Array);
+  const saved = [...(weight.requiresGrad ? [input] : []), ...(input.requiresGrad ? [weight] : [])];
   // The backward kernels come from the registry too, so backends accelerate training.
-  return attach(out, 'ConvolutionBackward0', [input, weight, bias], (gy) => [
+  const backward = (gy: Tensor): Tensor[] | (Tensor | null)[] => [
     input.requiresGrad ? conv2dBackwardInput(g, gy, weight) : null,
     weight.requiresGrad ? conv2dBackwardWeight(g, input, gy) : null,
     bias?.requiresGrad ? gy.sum([0, 2, 3]) : null,
-  ], [...(weight.requiresGrad ? [input] : []), ...(input.requiresGrad ? [weight] : [])]);
+  ];
+  if (opts.activation !== 'relu') return attachPure(out, 'ConvolutionBackward0', [input, weight, bias], backward, saved);
+  // The ReLU in place on the conv's output (no second buffer); backward masks the gradient (in place when it owns it).
+  const relu = elementwiseOp('relu')!;
+  relu.inPlace(out, [], [], 'conv2d');
+  return attachPure(out, 'ReluBackward0', [input, weight, bias], (gy, owned) => backward(relu.backward(gy, [out], out, [], owned)[0]!), [...saved, out]);
 }
 
 /** The gradient of conv2d with respect to its input. */
@@ -72,13 +83,14 @@ export function unfold(input: Tensor, kernelSize: number | [number, number], opt
   // Other backends' im2col is float32-only; float64 stays on js.
   const im2col = (input.dtype === 'float64' ? jsBackend.kernels.im2col! : kernel('im2col')) as (g: Conv2dGeometry, image: FloatArray, cols: FloatArray) => void;
   for (let i = 0; i < g.n; i++) im2col(g, x.subarray(i * img, (i + 1) * img), (out.data as FloatArray).subarray(i * K * L, (i + 1) * K * L));
-  return attach(out, 'Im2ColBackward0', [input], (gy) => [fold(g, gy)]);
+  return attachPure(out, 'Im2ColBackward0', [input], (gy) => [fold(g, gy)]);
 }
 
 /** F.fold for unfold's geometry: adds each column back into its image (col2im). */
 function fold(g: Conv2dGeometry, cols: Tensor): Tensor {
   const K = g.c * g.kh * g.kw, L = g.outH * g.outW, img = g.c * g.h * g.w;
-  const out = make(cols, [g.n, g.c, g.h, g.w]);
+  // col2im adds into the image: it must start zeroed.
+  const out = new Tensor(new Storage(allocate(cols.dtype, g.n * g.c * g.h * g.w)), [g.n, g.c, g.h, g.w], undefined, 0, cols.dtype);
   const c = raw(cols);
   const col2im = (cols.dtype === 'float64' ? jsBackend.kernels.col2im! : kernel('col2im')) as (g: Conv2dGeometry, cols: FloatArray, image: FloatArray) => void;
   for (let i = 0; i < g.n; i++) col2im(g, c.subarray(i * K * L, (i + 1) * K * L), (out.data as FloatArray).subarray(i * img, (i + 1) * img));

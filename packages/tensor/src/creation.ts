@@ -90,7 +90,7 @@ export function full(shape: readonly number[], value: number | boolean, opts: Cr
   checkNumel('full', shape);
   const data = allocate(dtype, numelOf(shape));
   data.fill(fillValue('full', dtype, value));
-  return new Tensor(new Storage(data), shape, undefined, 0, dtype);
+  return new Tensor(new Storage(data), [...shape], undefined, 0, dtype);
 }
 
 export function zeros(shape: readonly number[], opts?: CreateOptions): Tensor;

@@ -1,6 +1,7 @@
 // dtypes and PyTorch's type promotion: bool < int < float by category; within a category the
 // wider type wins. Dimensioned tensors outrank 0-d tensors, which outrank JS numbers.
 import { DTypeError, ShapeError } from '@groundup/kernels';
+import { POOL_MIN_BYTES, takeBuffer } from './buffer-pool.ts';
 
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 /**
@@ -38,9 +39,46 @@ export function toInt32(op: string, v: number): number {
 /** JavaScript's typed arrays hold at most 2^32 elements. */
 export const MAX_ELEMENTS = 2 ** 32;
 
-export function allocate(dtype: DType, n: number): TypedArray {
+function checkAllocation(dtype: DType, n: number): void {
   if (!(Number.isSafeInteger(n) && n >= 0 && n <= MAX_ELEMENTS))
     throw new ShapeError(`cannot allocate ${n} elements of ${dtype}: a tensor holds at most ${MAX_ELEMENTS} elements (2^32, the JavaScript typed-array limit); use a smaller shape`);
+}
+
+/** A zeroed array of n elements (from the buffer pool when one of this size is free). */
+export function allocate(dtype: DType, n: number): TypedArray {
+  checkAllocation(dtype, n);
+  return (n >= POOL_MIN_ELEMENTS && takeBuffer(dtype, n, true)) || fresh(dtype, n);
+}
+
+/** An array of n elements whose contents the caller overwrites entirely (a pooled one is not zeroed). */
+export function allocateUninit(dtype: DType, n: number): TypedArray {
+  checkAllocation(dtype, n);
+  return (n >= POOL_MIN_ELEMENTS && takeBuffer(dtype, n, false)) || fresh(dtype, n);
+}
+
+const POOL_MIN_ELEMENTS = POOL_MIN_BYTES / 8;
+const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+
+// Medium arrays (64 B to 8 KB) are views into shared 128 KB slabs: a fresh ArrayBuffer of 4 KB
+// costs about a microsecond of allocator and GC bookkeeping, a view a fifth of that. A slab is
+// never reused, so views start zeroed; it is freed when every view into it is gone. (Smaller
+// arrays live on V8's heap and cost little; larger ones come from the buffer pool.)
+const SLAB_BYTES = 128 * 1024, SLAB_MAX = 8 * 1024;
+let slab = new ArrayBuffer(0), slabUsed = 0;
+
+function fresh(dtype: DType, n: number): TypedArray {
+  const bytes = n * BYTES[dtype];
+  if (bytes > 64 && bytes <= SLAB_MAX) {
+    if (slabUsed + bytes > slab.byteLength) { slab = new ArrayBuffer(SLAB_BYTES); slabUsed = 0; }
+    const at = slabUsed;
+    slabUsed += (bytes + 15) & ~15;
+    switch (dtype) {
+      case 'float32': return new Float32Array(slab, at, n);
+      case 'float64': return new Float64Array(slab, at, n);
+      case 'int32': return new Int32Array(slab, at, n);
+      case 'bool': return new Uint8Array(slab, at, n);
+    }
+  }
   try {
     switch (dtype) {
       case 'float32': return new Float32Array(n);
@@ -49,7 +87,6 @@ export function allocate(dtype: DType, n: number): TypedArray {
       case 'bool': return new Uint8Array(n);
     }
   } catch (e) {
-    const bytes = n * { float32: 4, float64: 8, int32: 4, bool: 1 }[dtype];
     throw new ShapeError(`cannot allocate ${n} elements of ${dtype} (${(bytes / 2 ** 30).toFixed(1)} GiB): ${(e as Error).message}; use a smaller shape`);
   }
   throw new DTypeError(`allocate: unknown dtype '${String(dtype)}'`);
@@ -61,6 +98,10 @@ export function dtypeOfArray(a: TypedArray): DType {
   if (a instanceof Int32Array) return 'int32';
   return 'bool';
 }
+
+/** One letter per storage type (f, d, i, b), for keys of loops compiled per dtype. */
+export const arrayCode = (a: TypedArray): string =>
+  a instanceof Float32Array ? 'f' : a instanceof Float64Array ? 'd' : a instanceof Int32Array ? 'i' : 'b';
 
 export const isFloating = (d: DType): boolean => d === 'float32' || d === 'float64';
 const category = (d: DType): number => (d === 'bool' ? 0 : d === 'int32' ? 1 : 2);

@@ -1,184 +1,125 @@
-// Elementwise ops with NumPy broadcasting and PyTorch type promotion. Each op is one line in a
-// table; the loops live in iterate.ts. Values are computed in double precision and stored in
-// the result dtype (exact for + − × ÷ and sqrt in float32).
-import { DTypeError, ShapeError } from '@groundup/kernels';
-import { allocate, isFloating, resultType, scalarDType, type DType, type Operand, type Scalar } from './dtype.ts';
-import { binaryLoop, ternaryLoop, unaryLoop, writeStrided, type Strided } from './iterate.ts';
-import { broadcastAll, fmt, sameShape } from './shape.ts';
-import { Storage } from './storage.ts';
-import { attach } from './autograd/node.ts';
-import { Tensor } from './tensor.ts';
-import { expand } from './views.ts';
+// The elementwise ops, one record each: the forward expression beside the gradient of each input
+// (in g, the inputs, out and the parameters), what backward keeps, and the dtype rule. defineOp
+// (ops/define.ts) derives the function, the Tensor methods, the compiled loops and the backward
+// from each; OpMethods<typeof elementwiseRecords> gives the methods' types. Gradients follow PyTorch 1.13's
+// derivatives.yaml, in its order of operations. Values are computed in double precision and stored
+// in the result dtype (exact for + − × ÷ and sqrt in float32); NaN propagates as in PyTorch.
+import { isFloating, type DType } from './dtype.ts';
+import { defineOps } from './ops/define.ts';
+import type { OpMethods, OpSpec } from './ops/record.ts';
+import type { Tensor } from './tensor.ts';
 
-export type TensorLike = Tensor | Scalar;
+export type { TensorLike } from './ops/record.ts';
+export { assignInPlace } from './ops/define.ts';
 
-const operand = (x: TensorLike): Operand =>
-  x instanceof Tensor ? { dtype: x.dtype, rank: x.ndim === 0 ? 'zero' : 'dim' } : { dtype: scalarDType(x), rank: 'scalar' };
-
-const shapeOf = (x: TensorLike): readonly number[] => (x instanceof Tensor ? x.shape : []);
-
-/** x as a strided operand of `shape`: stride 0 on broadcast dims, a one-element array for scalars. */
-function strided(x: TensorLike, shape: readonly number[]): Strided {
-  if (!(x instanceof Tensor)) return { data: new Float64Array([Number(x)]), strides: shape.map(() => 0), offset: 0 };
-  return sameShape(x.shape, shape) ? x : expand(x, shape);
-}
-
-function make(dtype: DType, shape: readonly number[]): Tensor {
-  return new Tensor(new Storage(allocate(dtype, shape.reduce((a, b) => a * b, 1))), shape, undefined, 0, dtype);
-}
-
-type Kind = 'same' | 'float' | 'bool';
-
-/** Each op's expression in x (and y), compiled into its own loop by kernel-cache.ts. */
-const EXPR: Record<string, string> = {
-  add: 'x + y', sub: 'x - y', mul: 'x * y', div: 'x / y', pow: '(y === 2 ? x * x : Math.pow(x, y))',
-  maximum: '(x !== x || y !== y ? NaN : x > y ? x : y)', minimum: '(x !== x || y !== y ? NaN : x < y ? x : y)',
-  lt: '+(x < y)', le: '+(x <= y)', gt: '+(x > y)', ge: '+(x >= y)', eq: '+(x === y)', ne: '+(x !== y)',
-  logicalAnd: '+(x !== 0 && y !== 0)', logicalOr: '+(x !== 0 || y !== 0)',
-  neg: '-x', abs: 'Math.abs(x)', sqrt: 'Math.sqrt(x)', rsqrt: '1 / Math.sqrt(x)', exp: 'Math.exp(x)', log: 'Math.log(x)',
-  log1p: 'Math.log1p(x)', expm1: 'Math.expm1(x)', sin: 'Math.sin(x)', cos: 'Math.cos(x)', tanh: 'Math.tanh(x)',
-  sigmoid: '(x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)))', relu: '(x <= 0 ? 0 : x)', pow2: 'x * x',
-  reciprocal: '1 / x', sign: '(x > 0 ? 1 : x < 0 ? -1 : 0)', floor: 'Math.floor(x)', ceil: 'Math.ceil(x)',
-  logicalNot: '+(x === 0)', isnan: '+(x !== x)', isinf: '+(x === Infinity || x === -Infinity)', isfinite: '+Number.isFinite(x)',
+const notBool = (op: string, fix: string) => (d: readonly (DType | null)[]): string | null =>
+  (d[0] === 'bool' ? `${op}: ${fix}` : null);
+/** Integer or bool tensors clamped to a fractional bound give float32, as in PyTorch. */
+const clampDType = (d: readonly (DType | null)[], [lo, hi]: readonly number[]): DType => {
+  const x = d[0]!;
+  const frac = (v: number): boolean => Number.isFinite(v) && !Number.isInteger(v);
+  return !isFloating(x) && (frac(lo!) || frac(hi!)) ? 'float32' : x;
 };
-const outDType = (kind: Kind, common: DType): DType =>
-  kind === 'bool' ? 'bool' : kind === 'float' && !isFloating(common) ? 'float32' : common;
+/** where's result: the promotion of its two value operands (the condition does not count). */
+const whereDType = (_d: readonly (DType | null)[], _p: readonly number[], promote: (inputs?: readonly number[]) => DType): DType => promote([1, 2]);
 
-export function binary(op: string, a: TensorLike, b: TensorLike, f: (x: number, y: number) => number, kind: Kind = 'same'): Tensor {
-  const shape = broadcastAll(op, [shapeOf(a), shapeOf(b)]);
-  const out = make(outDType(kind, resultType([operand(a), operand(b)])), shape);
-  // bool results of arithmetic stay 0/1 (True + True is True, as in PyTorch).
-  const wrap = out.dtype === 'bool' && kind !== 'bool';
-  const g = wrap ? (x: number, y: number): number => +(f(x, y) !== 0) : f;
-  const expr = EXPR[op];
-  binaryLoop(shape, strided(a, shape), strided(b, shape), out.data, g, expr === undefined ? undefined : wrap ? `+((${expr}) !== 0)` : expr);
-  return out;
-}
+export const elementwiseRecords = {
+  // ---- binary arithmetic ----
+  add: { name: 'add', arity: 2, params: ['alpha'], defaults: { alpha: 1 }, expr: 'x + alpha * y', grad: ['g', 'g * alpha'], dtype: 'same' },
+  sub: { name: 'sub', arity: 2, params: ['alpha'], defaults: { alpha: 1 }, expr: 'x - alpha * y', grad: ['g', '-g * alpha'], dtype: 'same' },
+  mul: { name: 'mul', arity: 2, expr: 'x * y', grad: ['g * y', 'g * x'], saves: ['x', 'y'], dtype: 'same' },
+  /** True division: integer inputs give float32, as in PyTorch. */
+  div: { name: 'div', arity: 2, expr: 'x / y', grad: ['g / y', '-g * (x / y / y)'], saves: ['x', 'y'], dtype: 'float' },
+  /** d/dy x^y = x^y·log x, taken as 0 where x = 0 and y ≥ 0, as PyTorch does. */
+  pow: {
+    name: 'pow', arity: 2, expr: 'y == 2 ? x * x : pow(x, y)', saves: ['x', 'y', 'out'], dtype: 'same',
+    grad: ['y == 0 ? 0 : g * (y * pow(x, y - 1))', 'g * (x == 0 && y >= 0 ? 0 : out * log(x))'],
+  },
+  /** On ties the gradient is split evenly, as in PyTorch. */
+  maximum: {
+    name: 'maximum', arity: 2, expr: 'x != x || y != y ? nan : x > y ? x : y', saves: ['x', 'y'], dtype: 'same',
+    grad: ['x == y ? g / 2 : x < y ? 0 : g', 'x == y ? g / 2 : x > y ? 0 : g'],
+  },
+  minimum: {
+    name: 'minimum', arity: 2, expr: 'x != x || y != y ? nan : x < y ? x : y', saves: ['x', 'y'], dtype: 'same',
+    grad: ['x == y ? g / 2 : x > y ? 0 : g', 'x == y ? g / 2 : x < y ? 0 : g'],
+  },
+  /** Python's %: the result takes the divisor's sign. */
+  remainder: { name: 'remainder', arity: 2, expr: 'x - floor(x / y) * y', grad: ['g', '-g * floor(x / y)'], saves: ['x', 'y'], dtype: 'same' },
+  // ---- ternary ----
+  /** x + value·y·z (torch.addcmul); optimizers keep running averages with it in place. */
+  addcmul: { name: 'addcmul', arity: 3, params: ['value'], defaults: { value: 1 }, expr: 'x + value * y * z', grad: ['g', 'g * value * z', 'g * value * y'], saves: ['y', 'z'], dtype: 'same' },
+  /** x + value·y/z (torch.addcdiv): Adam's and RMSProp's update. */
+  addcdiv: { name: 'addcdiv', arity: 3, params: ['value'], defaults: { value: 1 }, expr: 'x + value * y / z', grad: ['g', 'g * value / z', '-g * value * y / (z * z)'], saves: ['y', 'z'], dtype: 'float' },
+  /**
+   * x + value·y/(√z/scale + eps): Adam's update (y the first moment, z the second, scale √(1 − β2ᵗ))
+   * and RMSProp's (scale 1) in one pass, in the order torch.optim computes them.
+   */
+  addcdivSqrt: {
+    name: 'addcdivSqrt', arity: 3, params: ['value', 'scale', 'eps'], defaults: { value: 1, scale: 1, eps: 0 }, dtype: 'float',
+    expr: 'x + value * y / (sqrt(z) / scale + eps)', saves: ['y', 'z'],
+    grad: ['g', 'g * value / (sqrt(z) / scale + eps)', '-g * value * y / ((sqrt(z) / scale + eps) * (sqrt(z) / scale + eps)) / (2 * scale * sqrt(z))'],
+  },
+  /** cond ? a : b, elementwise with broadcasting (the method form is a.where(cond, b)). */
+  where: { name: 'where', arity: 3, expr: 'x != 0 ? y : z', grad: [null, 'x != 0 ? g : 0', 'x != 0 ? 0 : g'], saves: ['x'], dtype: whereDType, method: false },
+  // ---- comparisons and logic ----
+  lt: { name: 'lt', arity: 2, expr: 'x < y', dtype: 'bool' },
+  le: { name: 'le', arity: 2, expr: 'x <= y', dtype: 'bool' },
+  gt: { name: 'gt', arity: 2, expr: 'x > y', dtype: 'bool' },
+  ge: { name: 'ge', arity: 2, expr: 'x >= y', dtype: 'bool' },
+  eq: { name: 'eq', arity: 2, expr: 'x == y', dtype: 'bool' },
+  ne: { name: 'ne', arity: 2, expr: 'x != y', dtype: 'bool' },
+  logicalAnd: { name: 'logicalAnd', arity: 2, expr: 'x != 0 && y != 0', dtype: 'bool' },
+  logicalOr: { name: 'logicalOr', arity: 2, expr: 'x != 0 || y != 0', dtype: 'bool' },
+  logicalXor: { name: 'logicalXor', arity: 2, expr: '(x != 0) != (y != 0)', dtype: 'bool' },
+  logicalNot: { name: 'logicalNot', arity: 1, expr: 'x == 0', dtype: 'bool' },
+  isnan: { name: 'isnan', arity: 1, expr: 'x != x', dtype: 'bool' },
+  isinf: { name: 'isinf', arity: 1, expr: 'x == inf || x == -inf', dtype: 'bool' },
+  isfinite: { name: 'isfinite', arity: 1, expr: 'isfinite(x)', dtype: 'bool' },
+  // ---- unary ----
+  neg: { name: 'neg', arity: 1, expr: '-x', grad: ['-g'], dtype: 'same', check: notBool('neg', 'negation of a bool tensor is not supported; use logicalNot()') },
+  abs: { name: 'abs', arity: 1, expr: 'abs(x)', grad: ['g * (x > 0 ? 1 : x < 0 ? -1 : 0)'], saves: ['x'], dtype: 'same' },
+  sqrt: { name: 'sqrt', arity: 1, expr: 'sqrt(x)', grad: ['g / (2 * out)'], saves: ['out'], dtype: 'float' },
+  rsqrt: { name: 'rsqrt', arity: 1, expr: '1 / sqrt(x)', grad: ['-0.5 * g * pow(out, 3)'], saves: ['out'], dtype: 'float' },
+  exp: { name: 'exp', arity: 1, expr: 'exp(x)', grad: ['g * out'], saves: ['out'], dtype: 'float' },
+  log: { name: 'log', arity: 1, expr: 'log(x)', grad: ['g / x'], saves: ['x'], dtype: 'float' },
+  log1p: { name: 'log1p', arity: 1, expr: 'log1p(x)', grad: ['g / (x + 1)'], saves: ['x'], dtype: 'float' },
+  expm1: { name: 'expm1', arity: 1, expr: 'expm1(x)', grad: ['g * (out + 1)'], saves: ['out'], dtype: 'float' },
+  sin: { name: 'sin', arity: 1, expr: 'sin(x)', grad: ['g * cos(x)'], saves: ['x'], dtype: 'float' },
+  cos: { name: 'cos', arity: 1, expr: 'cos(x)', grad: ['g * -sin(x)'], saves: ['x'], dtype: 'float' },
+  sigmoid: { name: 'sigmoid', arity: 1, expr: 'sigmoid(x)', grad: ['g * (1 - out) * out'], saves: ['out'], dtype: 'float' },
+  tanh: { name: 'tanh', arity: 1, expr: 'tanh(x)', grad: ['g * (1 - out * out)'], saves: ['out'], dtype: 'float' },
+  /** max(x, 0); its gradient is g where the output is positive (PyTorch's threshold_backward), one pass. */
+  relu: { name: 'relu', arity: 1, expr: 'x <= 0 ? 0 : x', grad: ['out <= 0 ? 0 : g'], saves: ['out'], dtype: 'same' },
+  square: { name: 'square', arity: 1, expr: 'x * x', grad: ['g * (2 * x)'], saves: ['x'], dtype: 'same', node: 'PowBackward0' },
+  reciprocal: { name: 'reciprocal', arity: 1, expr: '1 / x', grad: ['-g * (out * out)'], saves: ['out'], dtype: 'float' },
+  sign: { name: 'sign', arity: 1, expr: 'x > 0 ? 1 : x < 0 ? -1 : 0', grad: ['0'], dtype: 'same' },
+  floor: { name: 'floor', arity: 1, expr: 'floor(x)', grad: ['0'], dtype: 'same' },
+  ceil: { name: 'ceil', arity: 1, expr: 'ceil(x)', grad: ['0'], dtype: 'same' },
+  /** Rounds half to even, as PyTorch does. */
+  round: { name: 'round', arity: 1, expr: 'rint(x)', grad: ['0'], dtype: 'same' },
+  /** min(max(x, min), max); with min > max everything becomes max. The gradient passes where min ≤ x ≤ max. */
+  clamp: {
+    name: 'clamp', arity: 1, params: ['min', 'max'], defaults: { min: -Infinity, max: Infinity }, node: 'ClampBackward1',
+    expr: 'x != x ? x : x < min ? (min > max ? max : min) : x > max ? max : x', grad: ['x >= min && x <= max ? g : 0'], saves: ['x'], dtype: clampDType,
+  },
+  /** log(1 + e^(βx))/β, and x itself where βx > threshold (PyTorch's defaults: β = 1, threshold = 20); the gradient is sigmoid(βx). */
+  softplus: {
+    name: 'softplus', arity: 1, params: ['beta', 'threshold'], defaults: { beta: 1, threshold: 20 }, method: false,
+    expr: 'x * beta > threshold ? x : ((x * beta > 0 ? x * beta : 0) + log1p(exp(-abs(x * beta)))) / beta',
+    grad: ['x * beta > threshold ? g : g * sigmoid(x * beta)'], saves: ['x'], dtype: 'float',
+    check: (d) => (d[0] === 'float32' || d[0] === 'float64' ? null : `softplus: expects a floating-point tensor, got ${d[0]}; call .float() first`),
+  },
+} as const satisfies Record<string, OpSpec>;
 
-export function unary(op: string, a: Tensor, f: (x: number) => number, kind: Kind = 'same'): Tensor {
-  const out = make(outDType(kind, a.dtype), a.shape);
-  unaryLoop(a.shape, a, out.data, f, EXPR[op]);
-  return out;
-}
+/** The Tensor methods the records install (x.add(y), x.relu(), x.add_(y, alpha) ...). */
+export type ElementwiseMethods = OpMethods<typeof elementwiseRecords>;
 
-/** Writes `value` (broadcast) into `self` in place, refusing a lossy dtype change as PyTorch does. */
-export function assignInPlace(op: string, self: Tensor, value: Tensor): Tensor {
-  if (value.dtype !== self.dtype && resultType([{ dtype: value.dtype, rank: 'dim' }, { dtype: self.dtype, rank: 'dim' }]) !== self.dtype)
-    throw new DTypeError(`${op}: result type ${value.dtype} can't be cast to the desired output type ${self.dtype} of the in-place op; use the out-of-place op, or convert the tensor first`);
-  if (!sameShape(broadcastAll(op, [self.shape, value.shape]), self.shape))
-    throw new ShapeError(`${op}: an in-place result of shape ${fmt(value.shape)} does not fit into ${fmt(self.shape)}`);
-  writeStrided(self.shape, self, sameShape(value.shape, self.shape) ? value : expand(value, self.shape));
-  self.markDirty();
-  return self;
-}
+export const {
+  add, sub, mul, div, pow, maximum, minimum, remainder, addcmul, addcdiv, addcdivSqrt, where, lt, le, gt, ge, eq, ne, logicalAnd, logicalOr, logicalXor,
+  logicalNot, isnan, isinf, isfinite, neg, abs, sqrt, rsqrt, exp, log, log1p, expm1, sin, cos, sigmoid, tanh, relu, square, reciprocal,
+  sign, floor, ceil, round, clamp, softplus,
+} = defineOps(elementwiseRecords);
 
-const sigm = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
-const T = (x: TensorLike): Tensor | null => (x instanceof Tensor ? x : null);
-const needs = (x: TensorLike): boolean => x instanceof Tensor && x.requiresGrad;
-/** The tensors a backward needs: `x` only when the other operand will receive a gradient. */
-const keep = (x: TensorLike, forOther: TensorLike): Tensor[] => (x instanceof Tensor && needs(forOther) ? [x] : []);
-
-export const add = (a: TensorLike, b: TensorLike, alpha = 1): Tensor =>
-  attach(alpha === 1 ? binary('add', a, b, (x, y) => x + y) : binary('add (alpha)', a, b, (x, y) => x + alpha * y),
-    'AddBackward0', [a, b], (g) => [g, alpha === 1 ? g : g.mul(alpha)]);
-export const sub = (a: TensorLike, b: TensorLike, alpha = 1): Tensor =>
-  attach(alpha === 1 ? binary('sub', a, b, (x, y) => x - y) : binary('sub (alpha)', a, b, (x, y) => x - alpha * y),
-    'SubBackward0', [a, b], (g) => [g, g.mul(-alpha)]);
-export const mul = (a: TensorLike, b: TensorLike): Tensor =>
-  attach(binary('mul', a, b, (x, y) => x * y), 'MulBackward0', [a, b], (g) => [needs(a) ? g.mul(b) : null, needs(b) ? g.mul(a) : null],
-    [...keep(b, a), ...keep(a, b)]);
-/** True division: integer inputs give float32, as in PyTorch. */
-export const div = (a: TensorLike, b: TensorLike): Tensor =>
-  attach(binary('div', a, b, (x, y) => x / y, 'float'), 'DivBackward0', [a, b],
-    (g) => [needs(a) ? g.div(b) : null, needs(b) ? g.mul(a).neg().div(mul(b, b)) : null], [...keep(b, a), ...keep(b, b), ...keep(a, b)]);
-export function pow(a: TensorLike, b: TensorLike): Tensor {
-  const out = binary('pow', a, b, (x, y) => (y === 2 ? x * x : Math.pow(x, y)));
-  // d/dy x^y = x^y·log x; PyTorch takes it as 0 where x = 0 and y ≥ 0.
-  const logA = (): TensorLike => (a instanceof Tensor ? log(a) : Math.log(Number(a)));
-  return attach(out, 'PowBackward0', [a, b], (g) => [
-    needs(a) ? g.mul(b).mul(pow(a, sub(b, 1))) : null,
-    needs(b) ? g.mul(where(logicalAnd(eq(a, 0), ge(b, 0)), 0, mul(out, logA()))) : null,
-  ], [...keep(a, a), ...keep(b, a), ...(needs(b) ? [out] : [])]);
-}
-/** On ties the gradient is split evenly, as in PyTorch. */
-export const maximum = (a: TensorLike, b: TensorLike): Tensor =>
-  attach(binary('maximum', a, b, (x, y) => (x !== x || y !== y ? NaN : x > y ? x : y)), 'MaximumBackward0', [a, b], (g) => {
-    const half = mul(eq(a, b), 0.5);
-    return [needs(a) ? g.mul(add(gt(a, b), half)) : null, needs(b) ? g.mul(add(lt(a, b), half)) : null];
-  }, [...(T(a) ? [T(a)!] : []), ...(T(b) ? [T(b)!] : [])]);
-export const minimum = (a: TensorLike, b: TensorLike): Tensor =>
-  attach(binary('minimum', a, b, (x, y) => (x !== x || y !== y ? NaN : x < y ? x : y)), 'MinimumBackward0', [a, b], (g) => {
-    const half = mul(eq(a, b), 0.5);
-    return [needs(a) ? g.mul(add(lt(a, b), half)) : null, needs(b) ? g.mul(add(gt(a, b), half)) : null];
-  }, [...(T(a) ? [T(a)!] : []), ...(T(b) ? [T(b)!] : [])]);
-export const remainder = (a: TensorLike, b: TensorLike): Tensor =>
-  attach(binary('remainder', a, b, (x, y) => x - Math.floor(x / y) * y), 'RemainderBackward0', [a, b],
-    (g) => [g, needs(b) ? g.mul(floor(div(a, b))).neg() : null], [...keep(a, b), ...keep(b, b)]);
-export const lt = (a: TensorLike, b: TensorLike): Tensor => binary('lt', a, b, (x, y) => +(x < y), 'bool');
-export const le = (a: TensorLike, b: TensorLike): Tensor => binary('le', a, b, (x, y) => +(x <= y), 'bool');
-export const gt = (a: TensorLike, b: TensorLike): Tensor => binary('gt', a, b, (x, y) => +(x > y), 'bool');
-export const ge = (a: TensorLike, b: TensorLike): Tensor => binary('ge', a, b, (x, y) => +(x >= y), 'bool');
-export const eq = (a: TensorLike, b: TensorLike): Tensor => binary('eq', a, b, (x, y) => +(x === y), 'bool');
-export const ne = (a: TensorLike, b: TensorLike): Tensor => binary('ne', a, b, (x, y) => +(x !== y), 'bool');
-export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => binary('logicalAnd', a, b, (x, y) => +(x !== 0 && y !== 0), 'bool');
-export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => binary('logicalOr', a, b, (x, y) => +(x !== 0 || y !== 0), 'bool');
-export const logicalXor = (a: TensorLike, b: TensorLike): Tensor => binary('logicalXor', a, b, (x, y) => +((x !== 0) !== (y !== 0)), 'bool');
-
-/** A differentiable unary op: d(out)/dx from the input x and the output. */
-function unaryGrad(name: string, a: Tensor, f: (x: number) => number, kind: Kind, dx: (x: Tensor, out: Tensor) => Tensor | number,
-  saves: 'x' | 'out' | 'both' | 'none', key = name.toLowerCase()): Tensor {
-  const out = unary(key, a, f, kind);
-  const saved = saves === 'x' ? [a] : saves === 'out' ? [out] : saves === 'both' ? [a, out] : [];
-  return attach(out, `${name}Backward0`, [a], (g) => [g.mul(dx(a, out))], saved);
-}
-
-export const neg = (a: Tensor): Tensor => {
-  if (a.dtype === 'bool') throw new DTypeError('neg: negation of a bool tensor is not supported; use logicalNot()');
-  return unaryGrad('Neg', a, (x) => -x, 'same', () => -1, 'none');
-};
-export const abs = (a: Tensor): Tensor => unaryGrad('Abs', a, Math.abs, 'same', (x) => sign(x), 'x');
-export const sqrt = (a: Tensor): Tensor => unaryGrad('Sqrt', a, Math.sqrt, 'float', (_x, o) => reciprocal(o).mul(0.5), 'out');
-export const rsqrt = (a: Tensor): Tensor => unaryGrad('Rsqrt', a, (x) => 1 / Math.sqrt(x), 'float', (_x, o) => o.mul(o).mul(o).mul(-0.5), 'out');
-export const exp = (a: Tensor): Tensor => unaryGrad('Exp', a, Math.exp, 'float', (_x, o) => o, 'out');
-export const log = (a: Tensor): Tensor => unaryGrad('Log', a, Math.log, 'float', (x) => reciprocal(x), 'x');
-export const log1p = (a: Tensor): Tensor => unaryGrad('Log1p', a, Math.log1p, 'float', (x) => reciprocal(add(x, 1)), 'x');
-export const expm1 = (a: Tensor): Tensor => unaryGrad('Expm1', a, Math.expm1, 'float', (_x, o) => add(o, 1), 'out');
-export const sin = (a: Tensor): Tensor => unaryGrad('Sin', a, Math.sin, 'float', (x) => cos(x), 'x');
-export const cos = (a: Tensor): Tensor => unaryGrad('Cos', a, Math.cos, 'float', (x) => sin(x).neg(), 'x');
-export const sigmoid = (a: Tensor): Tensor => unaryGrad('Sigmoid', a, sigm, 'float', (_x, o) => o.mul(sub(1, o)), 'out');
-export const tanh = (a: Tensor): Tensor => unaryGrad('Tanh', a, Math.tanh, 'float', (_x, o) => sub(1, o.mul(o)), 'out');
-export const relu = (a: Tensor): Tensor => unaryGrad('Relu', a, (x) => (x <= 0 ? 0 : x), 'same', (_x, o) => gt(o, 0), 'out');
-export const square = (a: Tensor): Tensor => unaryGrad('Pow', a, (x) => x * x, 'same', (x) => x.mul(2), 'x', 'pow2');
-export const reciprocal = (a: Tensor): Tensor => unaryGrad('Reciprocal', a, (x) => 1 / x, 'float', (_x, o) => o.mul(o).neg(), 'out');
-export const sign = (a: Tensor): Tensor => unaryGrad('Sign', a, (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), 'same', () => 0, 'none');
-export const floor = (a: Tensor): Tensor => unaryGrad('Floor', a, Math.floor, 'same', () => 0, 'none');
-export const ceil = (a: Tensor): Tensor => unaryGrad('Ceil', a, Math.ceil, 'same', () => 0, 'none');
-/** Rounds half to even, as PyTorch does. */
-export const round = (a: Tensor): Tensor => unaryGrad('Round', a, (x) => {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}, 'same', () => 0, 'none');
-export const logicalNot = (a: Tensor): Tensor => unary('logicalNot', a, (x) => +(x === 0), 'bool');
-export const isnan = (a: Tensor): Tensor => unary('isnan', a, (x) => +(x !== x), 'bool');
-export const isinf = (a: Tensor): Tensor => unary('isinf', a, (x) => +(x === Infinity || x === -Infinity), 'bool');
-export const isfinite = (a: Tensor): Tensor => unary('isfinite', a, (x) => +Number.isFinite(x), 'bool');
-
-export function clamp(a: Tensor, min?: number | null, max?: number | null): Tensor {
-  const lo = min ?? -Infinity, hi = max ?? Infinity;
-  const dtype = !isFloating(a.dtype) && (!Number.isInteger(lo) && Number.isFinite(lo) || !Number.isInteger(hi) && Number.isFinite(hi)) ? 'float32' : a.dtype;
-  const out = make(dtype, a.shape);
-  // min(max(x, lo), hi): with lo > hi everything becomes hi, as in PyTorch.
-  unaryLoop(a.shape, a, out.data, (x) => (x !== x ? x : x < lo ? (lo > hi ? hi : lo) : x > hi ? hi : x));
-  // The gradient passes where lo ≤ x ≤ hi, as in PyTorch.
-  return attach(out, 'ClampBackward1', [a], (g) => [g.mul(logicalAnd(ge(a, lo), le(a, hi)))], [a]);
-}
 export const clampMin = (a: Tensor, min: number): Tensor => clamp(a, min, null);
 export const clampMax = (a: Tensor, max: number): Tensor => clamp(a, null, max);
-
-/** cond ? a : b, elementwise with broadcasting. */
-export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
-  const shape = broadcastAll('where', [cond.shape, shapeOf(a), shapeOf(b)]);
-  const out = make(resultType([operand(a), operand(b)]), shape);
-  ternaryLoop(shape, strided(cond, shape), strided(a, shape), strided(b, shape), out.data, (c, x, y) => (c !== 0 ? x : y), '(x !== 0 ? y : z)');
-  return attach(out, 'WhereBackward0', [a, b], (g) => [needs(a) ? where(cond, g, 0) : null, needs(b) ? where(cond, 0, g) : null], [cond]);
-}

@@ -30,7 +30,8 @@ export function fill_(t: Tensor, value: number | boolean): Tensor {
   cut(t);
   // Stored as the tensor's dtype would store it: bool as 0/1, int32 only when it fits (no wrap-around).
   const v = t.dtype === 'bool' ? +(Number(value) !== 0) : t.dtype === 'int32' ? toInt32('fill_', Number(value)) : Number(value);
-  writeStrided(t.shape, t, { data: new Float64Array([v]), strides: t.shape.map(() => 0), offset: 0 });
+  if (t.isContiguous()) t.data.fill(v, t.offset, t.offset + t.numel());
+  else writeStrided(t.shape, t, { data: new Float64Array([v]), strides: t.shape.map(() => 0), offset: 0 });
   t.markDirty();
   return t;
 }

@@ -1,6 +1,6 @@
 // Loops over strided operands that share one (broadcast) shape, written for the innermost dim
 // to run as a tight loop. Outputs are contiguous unless stated.
-import type { TypedArray } from './dtype.ts';
+import { arrayCode, type TypedArray } from './dtype.ts';
 import { coalesce, loopKernel, MAX_RANK } from './kernel-cache.ts';
 import { contiguousStrides } from './shape.ts';
 
@@ -43,9 +43,10 @@ export function copyStrided(shape: readonly number[], src: Strided, out: TypedAr
 function compiled(expr: string, shape: readonly number[], ops: readonly Strided[], out: Strided): boolean {
   const c = coalesce(shape, [out.strides, ...ops.map((o) => o.strides)]);
   if (c.shape.length > MAX_RANK) return false;
-  const args: (TypedArray | number | readonly number[])[] = [out.data, out.offset, c.strides[0]!];
-  ops.forEach((o, i) => args.push(o.data, o.offset, c.strides[i + 1]!));
-  loopKernel(expr, ops.length, c.shape.length)(c.shape, ...args);
+  const args: (TypedArray | number | readonly number[])[] = [];
+  let dtypes = arrayCode(out.data);
+  ops.forEach((o, i) => { args.push(o.data, o.offset, c.strides[i + 1]!); dtypes += arrayCode(o.data); });
+  loopKernel(expr, ops.length, c.shape.length, dtypes)(c.shape, null, out.data, out.offset, c.strides[0]!, ...args);
   return true;
 }
 

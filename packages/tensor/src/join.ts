@@ -4,7 +4,7 @@ import { allocate, promoteTypes } from './dtype.ts';
 import { copyStrided } from './iterate.ts';
 import { fmt, normalizeDim } from './shape.ts';
 import { Storage } from './storage.ts';
-import { attach } from './autograd/node.ts';
+import { attachPure } from './autograd/node.ts';
 import { Tensor } from './tensor.ts';
 import { unsqueeze } from './views.ts';
 
@@ -37,7 +37,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   }
   const r = new Tensor(new Storage(out), shape, undefined, 0, dtype);
   const sizes = ts.map((t) => t.shape[d]!);
-  return attach(r, 'CatBackward0', ts, (g) => {
+  return attachPure(r, 'CatBackward0', ts, (g) => {
     let start = 0;
     return sizes.map((n) => g.narrow(d, (start += n) - n, n));
   });

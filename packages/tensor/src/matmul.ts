@@ -1,10 +1,10 @@
 // matmul for 1-D, 2-D and batched operands with broadcast batch dims, dispatched to the kernel
 // registry's GEMM. Transposed and strided operands go to the kernel as they are, without a copy.
 import { DTypeError, kernel, ShapeError, type GemmArgs } from '@groundup/kernels';
-import { allocate, isFloating, type TypedArray } from './dtype.ts';
+import { allocate, allocateUninit, isFloating, type TypedArray } from './dtype.ts';
 import { broadcastShapes, fmt } from './shape.ts';
 import { Storage } from './storage.ts';
-import { attach } from './autograd/node.ts';
+import { attachPure } from './autograd/node.ts';
 import { Tensor } from './tensor.ts';
 import { expand, reshape, squeeze, unsqueeze } from './views.ts';
 
@@ -57,7 +57,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const nb = batch.length;
   const A = operand(expand(a, [...batch, m, k]), nb), B = operand(expand(b, [...batch, k, n]), nb);
   const count = batch.reduce((x, y) => x * y, 1);
-  const out = allocate(a.dtype, count * m * n);
+  // GEMM with beta 0 overwrites C (k = 0 leaves it: zeros then).
+  const out = k > 0 ? allocateUninit(a.dtype, count * m * n) : allocate(a.dtype, count * m * n);
   const args: GemmArgs<Float32Array | Float64Array> = {
     transA: A.lay.trans, transB: B.lay.trans, m, n, k, alpha: 1, beta: 0,
     a: A.t.data as Float32Array, aOffset: A.t.offset, lda: A.lay.ld, strideA: A.bs,
@@ -69,11 +70,19 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     else kernel('gemmF64')(args as unknown as GemmArgs<Float64Array>);
   }
   const r = new Tensor(new Storage(out as TypedArray), [...batch, m, n], undefined, 0, a.dtype);
-  // dA = dC·Bᵀ, dB = Aᵀ·dC; the engine sums over broadcast batch dims.
-  return attach(r, 'MmBackward0', [a, b], (g) => [
-    a.requiresGrad ? matmul(g, b.transpose(-1, -2)) : null,
-    b.requiresGrad ? matmul(a.transpose(-1, -2), g) : null,
+  // dA = dC·Bᵀ, dB = Aᵀ·dC; the engine sums over broadcast batch dims. A 2-D operand stored
+  // transposed (a Linear weight as w.t()) gets its gradient in the same layout, computed as
+  // (B·dCᵀ)ᵀ or (dCᵀ·A)ᵀ, so the leaf's .grad comes out contiguous like the leaf.
+  return attachPure(r, 'MmBackward0', [a, b], (g) => [
+    a.requiresGrad ? (transposed(a, b) ? matmul(b, g.t()).t() : matmul(g, b.transpose(-1, -2))) : null,
+    b.requiresGrad ? (transposed(b, a) ? matmul(g.t(), a).t() : matmul(a.transpose(-1, -2), g)) : null,
   ], [...(a.requiresGrad ? [b] : []), ...(b.requiresGrad ? [a] : [])]);
+}
+
+/** Is t a 2-D matrix stored column-major (a transposed view), multiplied by another 2-D matrix? */
+function transposed(t: Tensor, other: Tensor): boolean {
+  if (t.ndim !== 2 || other.ndim !== 2 || t.shape[0] === 1 || t.shape[1] === 1) return false;
+  return t.strides[0] === 1 && t.strides[1]! >= t.shape[0]!;
 }
 
 /** PyTorch's mm: 2-D only. */

@@ -3,6 +3,7 @@
 import type { Generator } from './random/index.ts';
 import { conv2d, type Conv2dOptions } from './conv.ts';
 import * as E from './elementwise.ts';
+import { elementwiseOp } from './ops/define.ts';
 import { formatTensor } from './format.ts';
 import * as I from './inplace.ts';
 import * as AI from './autograd/inplace.ts';
@@ -18,22 +19,12 @@ type ShapeLike = [readonly number[]] | number[];
 const shapeArg = (args: ShapeLike): number[] => (Array.isArray(args[0]) ? [...(args[0] as number[])] : (args as number[]));
 
 declare module './tensor.ts' {
-  interface Tensor {
-    add(other: TL, alpha?: number): Tensor; sub(other: TL, alpha?: number): Tensor; mul(other: TL): Tensor; div(other: TL): Tensor;
-    pow(exponent: TL): Tensor; maximum(other: TL): Tensor; minimum(other: TL): Tensor; remainder(other: TL): Tensor;
-    lt(other: TL): Tensor; le(other: TL): Tensor; gt(other: TL): Tensor; ge(other: TL): Tensor; eq(other: TL): Tensor; ne(other: TL): Tensor;
-    logicalAnd(other: TL): Tensor; logicalOr(other: TL): Tensor; logicalXor(other: TL): Tensor; logicalNot(): Tensor;
-    neg(): Tensor; abs(): Tensor; sqrt(): Tensor; rsqrt(): Tensor; exp(): Tensor; log(): Tensor; log1p(): Tensor; expm1(): Tensor;
-    sin(): Tensor; cos(): Tensor; sigmoid(): Tensor; tanh(): Tensor; relu(): Tensor; square(): Tensor; reciprocal(): Tensor;
-    sign(): Tensor; floor(): Tensor; ceil(): Tensor; round(): Tensor; isnan(): Tensor; isinf(): Tensor; isfinite(): Tensor;
-    clamp(min?: number | null, max?: number | null): Tensor; clampMin(min: number): Tensor; clampMax(max: number): Tensor;
+  // The elementwise ops' methods (x.add(y, alpha), x.relu(), x.sub_(g, lr) ...) come from their records.
+  interface Tensor extends E.ElementwiseMethods {
+    clampMin(min: number): Tensor; clampMax(max: number): Tensor; clampMin_(min: number): Tensor;
     /** x.where(cond, y) = where(cond, x, y) */
     where(cond: Tensor, other: TL): Tensor;
     maskedFill(mask: Tensor, value: number): Tensor;
-
-    add_(other: TL, alpha?: number): Tensor; sub_(other: TL, alpha?: number): Tensor; mul_(other: TL): Tensor; div_(other: TL): Tensor;
-    pow_(exponent: TL): Tensor; neg_(): Tensor; abs_(): Tensor; exp_(): Tensor; log_(): Tensor; sqrt_(): Tensor; relu_(): Tensor;
-    sigmoid_(): Tensor; tanh_(): Tensor; clamp_(min?: number | null, max?: number | null): Tensor; clampMin_(min: number): Tensor;
     maskedFill_(mask: Tensor, value: number): Tensor;
     fill_(value: number | boolean): Tensor; zero_(): Tensor; copy_(src: Tensor): Tensor;
     normal_(mean?: number, std?: number, generator?: Generator): Tensor; uniform_(low?: number, high?: number, generator?: Generator): Tensor;
@@ -84,32 +75,12 @@ const varOpts = (o: R.VarOptions | boolean | undefined, keepdim?: boolean): R.Va
   typeof o === 'boolean' ? { unbiased: o, keepdim: keepdim ?? false } : { ...(o ?? {}), keepdim: o?.keepdim ?? keepdim ?? false };
 
 Object.assign(P, {
-  add(this: Tensor, o: TL, alpha?: number) { return E.add(this, o, alpha); },
-  sub(this: Tensor, o: TL, alpha?: number) { return E.sub(this, o, alpha); },
-  mul(this: Tensor, o: TL) { return E.mul(this, o); },
-  div(this: Tensor, o: TL) { return E.div(this, o); },
-  pow(this: Tensor, o: TL) { return E.pow(this, o); },
-  maximum(this: Tensor, o: TL) { return E.maximum(this, o); },
-  minimum(this: Tensor, o: TL) { return E.minimum(this, o); },
-  remainder(this: Tensor, o: TL) { return E.remainder(this, o); },
-  lt(this: Tensor, o: TL) { return E.lt(this, o); }, le(this: Tensor, o: TL) { return E.le(this, o); },
-  gt(this: Tensor, o: TL) { return E.gt(this, o); }, ge(this: Tensor, o: TL) { return E.ge(this, o); },
-  eq(this: Tensor, o: TL) { return E.eq(this, o); }, ne(this: Tensor, o: TL) { return E.ne(this, o); },
-  logicalAnd(this: Tensor, o: TL) { return E.logicalAnd(this, o); }, logicalOr(this: Tensor, o: TL) { return E.logicalOr(this, o); },
-  logicalXor(this: Tensor, o: TL) { return E.logicalXor(this, o); }, logicalNot(this: Tensor) { return E.logicalNot(this); },
-  clamp(this: Tensor, lo?: number | null, hi?: number | null) { return E.clamp(this, lo, hi); },
   clampMin(this: Tensor, lo: number) { return E.clampMin(this, lo); },
   clampMax(this: Tensor, hi: number) { return E.clampMax(this, hi); },
   where(this: Tensor, cond: Tensor, other: TL) { return E.where(cond, this, other); },
   maskedFill(this: Tensor, mask: Tensor, v: number) { return maskedFill(this, mask, v); },
 
-  add_(this: Tensor, o: TL, alpha?: number) { return inPlace(this, 'add_', [o], (s) => E.add(s, o, alpha)); },
-  sub_(this: Tensor, o: TL, alpha?: number) { return inPlace(this, 'sub_', [o], (s) => E.sub(s, o, alpha)); },
-  mul_(this: Tensor, o: TL) { return inPlace(this, 'mul_', [o], (s) => E.mul(s, o)); },
-  div_(this: Tensor, o: TL) { return inPlace(this, 'div_', [o], (s) => E.div(s, o)); },
-  pow_(this: Tensor, o: TL) { return inPlace(this, 'pow_', [o], (s) => E.pow(s, o)); },
-  clamp_(this: Tensor, lo?: number | null, hi?: number | null) { return inPlace(this, 'clamp_', [], (s) => E.clamp(s, lo, hi)); },
-  clampMin_(this: Tensor, lo: number) { return inPlace(this, 'clampMin_', [], (s) => E.clampMin(s, lo)); },
+  clampMin_(this: Tensor, lo: number) { return elementwiseOp('clamp')!.inPlace(this, [], [lo, Infinity], 'clampMin_'); },
   maskedFill_(this: Tensor, mask: Tensor, v: number) { return inPlace(this, 'maskedFill_', [], (s) => maskedFill(s, mask, v)); },
   fill_(this: Tensor, v: number | boolean) { return I.fill_(this, v); },
   zero_(this: Tensor) { return I.zero_(this); },
@@ -176,15 +147,5 @@ Object.assign(P, {
   },
 });
 
-const unaryNames = ['neg', 'abs', 'sqrt', 'rsqrt', 'exp', 'log', 'log1p', 'expm1', 'sin', 'cos', 'sigmoid', 'tanh', 'relu', 'square',
-  'reciprocal', 'sign', 'floor', 'ceil', 'round', 'isnan', 'isinf', 'isfinite'] as const;
-for (const name of unaryNames) {
-  const f = E[name] as (t: Tensor) => Tensor;
-  Object.defineProperty(P, name, { value(this: Tensor) { return f(this); }, writable: true, configurable: true });
-}
-for (const name of ['neg', 'abs', 'exp', 'log', 'sqrt', 'relu', 'sigmoid', 'tanh'] as const) {
-  const f = E[name] as (t: Tensor) => Tensor;
-  Object.defineProperty(P, `${name}_`, { value(this: Tensor) { return inPlace(this, `${name}_`, [], f); }, writable: true, configurable: true });
-}
 Object.defineProperty(P, 'T', { get(this: Tensor) { return V.permute(this, this.shape.map((_, i) => this.ndim - 1 - i)); }, configurable: true });
 Object.defineProperty(P, Symbol.for('nodejs.util.inspect.custom'), { value(this: Tensor) { return this.toString(); }, configurable: true });

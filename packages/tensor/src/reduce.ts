@@ -1,14 +1,16 @@
 // Reductions over an int, a negative int or a list of dims, with keepdim. The reduced dims are
 // moved last and made contiguous, so each output element reduces one contiguous block.
-import { DTypeError, IndexError, ShapeError } from '@groundup/kernels';
+import { DTypeError, getBackend, IndexError, ShapeError } from '@groundup/kernels';
 import { allocate, isFloating, requireFloating, type DType, type TypedArray } from './dtype.ts';
 import { fmt, normalizeDims } from './shape.ts';
 import { Storage } from './storage.ts';
 import { Tensor } from './tensor.ts';
-import { attach } from './autograd/node.ts';
+import { attachPure } from './autograd/node.ts';
 import { permute, reshape, expand } from './views.ts';
 import { full } from './creation.ts';
 import { scatterAdd } from './indexing.ts';
+import { reducePlan, sumInto, type ReducePlan } from './reduce-strided.ts';
+import { BACKEND_MIN } from './ops/loop.ts';
 
 /** A reduced gradient made to broadcast against the input again: reinsert the reduced dims as 1s. */
 function unreduce(g: Tensor, t: Tensor, dims: Dims | undefined, keepdim: boolean): Tensor {
@@ -37,8 +39,25 @@ function result(dtype: DType, shape: number[], data?: TypedArray): Tensor {
   return new Tensor(new Storage(data ?? allocate(dtype, shape.reduce((a, b) => a * b, 1))), shape, undefined, 0, dtype);
 }
 
+/**
+ * t without its broadcast (stride-0) dims where they do not change a reduction: kept ones only
+ * repeat outputs, and reduced ones repeat inputs, which an idempotent reduction (max, all, argmax)
+ * ignores. Null when there are none. A huge expanded view is then reduced from its real data.
+ */
+function unbroadcast(t: Tensor, ds: readonly number[], idempotent: boolean): { small: Tensor; keptShape: number[] } | null {
+  const narrow = t.shape.map((n, i) => t.strides[i] === 0 && n > 1 && (idempotent || !ds.includes(i)));
+  if (!narrow.includes(true)) return null;
+  return { small: t.detach().asStrided(t.shape.map((n, i) => (narrow[i] ? 1 : n)), t.strides, t.offset), keptShape: t.shape.map((n, i) => (ds.includes(i) ? 1 : n)) };
+}
+
 function fold(op: string, t: Tensor, dims: Dims | undefined, keepdim: boolean, dtype: DType,
-  f: (d: TypedArray, start: number, n: number) => number): Tensor {
+  f: (d: TypedArray, start: number, n: number) => number, idempotent = false): Tensor {
+  const ub = unbroadcast(t, normalizeDims(op, dims, t.ndim), idempotent);
+  if (ub) {
+    const r = fold(op, ub.small, dims, true, dtype, f, idempotent).expand(ub.keptShape).contiguous();
+    const ds = normalizeDims(op, dims, t.ndim);
+    return keepdim ? r : r.reshape(t.shape.filter((_, i) => !ds.includes(i)));
+  }
   const b = blocks(op, t, dims, keepdim);
   const out = result(dtype, b.outShape);
   for (let i = 0; i < b.outer; i++) out.data[i] = f(b.data, i * b.inner, b.inner);
@@ -52,8 +71,25 @@ const sumBlock = (d: TypedArray, s: number, n: number): number => {
 };
 const intOrFloat = (d: DType): DType => (isFloating(d) ? d : 'int32');
 
+/** Strided sum (or mean, with divisor) straight from t's storage: no permuted copy, broadcast dims multiplied. */
+function sumLike(op: string, t: Tensor, dim: Dims | undefined, keepdim: boolean, dtype: DType, mean: boolean): Tensor {
+  const plan = reducePlan(op, t, dim, keepdim);
+  const out = result(dtype, plan.outShape);
+  if (!channelSums(t, plan, out, mean)) sumInto(plan, t, out.data, mean ? plan.count : 1);
+  return out;
+}
+
+/** A bias gradient (a contiguous float32 [outer, C, inner] summed to [C]) on the backend's kernel, where it has one. */
+function channelSums(t: Tensor, plan: ReducePlan, out: Tensor, mean: boolean): boolean {
+  const run = getBackend().kernels.sumOuterInner;
+  if (!run || t.dtype !== 'float32' || plan.keptShape.length !== 1 || plan.repeat !== 1 || t.numel() < BACKEND_MIN || !t.isContiguous()) return false;
+  const C = plan.keptShape[0]!, inner = plan.keptStrides[0]!;
+  run(t.data as Float32Array, t.offset, t.numel() / (C * inner), C, inner, out.data as Float32Array, mean ? plan.count : 1);
+  return true;
+}
+
 export const sum = (t: Tensor, dim?: Dims, keepdim = false): Tensor =>
-  attach(fold('sum', t, dim, keepdim, intOrFloat(t.dtype), sumBlock), 'SumBackward0', [t], (g) => [expandBack(g, t, dim, keepdim)]);
+  attachPure(sumLike('sum', t, dim, keepdim, intOrFloat(t.dtype), false), 'SumBackward0', [t], (g) => [expandBack(g, t, dim, keepdim)]);
 
 export function prod(t: Tensor, dim?: Dims, keepdim = false): Tensor {
   const out = fold('prod', t, dim, keepdim, intOrFloat(t.dtype), (d, s, n) => {
@@ -62,7 +98,7 @@ export function prod(t: Tensor, dim?: Dims, keepdim = false): Tensor {
     return acc;
   });
   // d prod / d x_i = the product of the others (exact with zeros, unlike prod / x_i).
-  return attach(out, 'ProdBackward0', [t], (g) => [expandBack(g, t, dim, keepdim).mul(productOfOthers(t, dim))], [t]);
+  return attachPure(out, 'ProdBackward0', [t], (g) => [expandBack(g, t, dim, keepdim).mul(productOfOthers(t, dim))], [t]);
 }
 
 /** For each element, the product of the other elements of its reduced block (prefix × suffix products). */
@@ -84,9 +120,9 @@ function productOfOthers(t: Tensor, dim: Dims | undefined): Tensor {
 
 export function mean(t: Tensor, dim?: Dims, keepdim = false): Tensor {
   if (!isFloating(t.dtype)) throw new DTypeError(`mean: could not infer the output dtype: the input is ${t.dtype}, but mean needs a floating-point tensor; call .float() first`);
-  const out = fold('mean', t, dim, keepdim, t.dtype, (d, s, n) => sumBlock(d, s, n) / n);
+  const out = sumLike('mean', t, dim, keepdim, t.dtype, true);
   const n = t.numel() / Math.max(out.numel(), 1);
-  return attach(out, 'MeanBackward0', [t], (g) => [expandBack(g, t, dim, keepdim).div(n)]);
+  return attachPure(out, 'MeanBackward0', [t], (g) => [expandBack(g, t, dim, keepdim).div(n)]);
 }
 
 export interface VarOptions { correction?: number; unbiased?: boolean; keepdim?: boolean }
@@ -103,7 +139,7 @@ export function variance(t: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
     return acc / Math.max(n - corr, 0);
   });
   const n = t.numel() / Math.max(out.numel(), 1);
-  return attach(out, 'VarBackward0', [t], (g) => {
+  return attachPure(out, 'VarBackward0', [t], (g) => {
     const centred = t.sub(mean(t, dim, true));
     return [expandBack(g, t, dim, keepdim).mul(centred).mul(2 / Math.max(n - corr, 0))];
   }, [t]);
@@ -123,17 +159,17 @@ export function logsumexp(t: Tensor, dim: Dims, keepdim = false): Tensor {
     return m + Math.log(acc);
   });
   // d/dx logsumexp = softmax(x).
-  return attach(out, 'LogsumexpBackward0', [t], (g) => [unreduce(g, t, dim, keepdim).mul(t.sub(unreduce(out, t, dim, keepdim)).exp())], [t, out]);
+  return attachPure(out, 'LogsumexpBackward0', [t], (g) => [unreduce(g, t, dim, keepdim).mul(t.sub(unreduce(out, t, dim, keepdim)).exp())], [t, out]);
 }
 
 export const all = (t: Tensor, dim?: Dims, keepdim = false): Tensor => fold('all', t, dim, keepdim, 'bool', (d, s, n) => {
   for (let j = s; j < s + n; j++) if (d[j] === 0) return 0;
   return 1;
-});
+}, true);
 export const any = (t: Tensor, dim?: Dims, keepdim = false): Tensor => fold('any', t, dim, keepdim, 'bool', (d, s, n) => {
   for (let j = s; j < s + n; j++) if (d[j] !== 0) return 1;
   return 0;
-});
+}, true);
 
 /** Index of the first max (or min); a NaN counts as the extreme, as in PyTorch. */
 function argBlock(d: TypedArray, s: number, n: number, better: (x: number, y: number) => boolean): number {
@@ -155,12 +191,12 @@ function checkNonEmpty(op: string, t: Tensor, dim?: number): void {
 export function argmax(t: Tensor, dim?: number, keepdim = false): Tensor {
   checkNonEmpty('argmax', t, dim);
   const flat = dim === undefined ? t.reshape([-1]) : t;
-  return fold('argmax', flat, dim ?? 0, dim === undefined ? false : keepdim, 'int32', (d, s, n) => argBlock(d, s, n, gtf));
+  return fold('argmax', flat, dim ?? 0, dim === undefined ? false : keepdim, 'int32', (d, s, n) => argBlock(d, s, n, gtf), true);
 }
 export function argmin(t: Tensor, dim?: number, keepdim = false): Tensor {
   checkNonEmpty('argmin', t, dim);
   const flat = dim === undefined ? t.reshape([-1]) : t;
-  return fold('argmin', flat, dim ?? 0, dim === undefined ? false : keepdim, 'int32', (d, s, n) => argBlock(d, s, n, ltf));
+  return fold('argmin', flat, dim ?? 0, dim === undefined ? false : keepdim, 'int32', (d, s, n) => argBlock(d, s, n, ltf), true);
 }
 
 /** values and indices, indexable as [0] and [1] like PyTorch's named tuple. */
@@ -180,7 +216,7 @@ function extreme(op: 'max' | 'min', t: Tensor, dim: number, keepdim: boolean): V
   }
   // The whole gradient goes to the returned index.
   const d = dim < 0 ? dim + t.ndim : dim;
-  attach(values, op === 'max' ? 'MaxBackward0' : 'MinBackward0', [t], (g) =>
+  attachPure(values, op === 'max' ? 'MaxBackward0' : 'MinBackward0', [t], (g) =>
     [scatterAdd(zerosOf(t), d, unreduce(indices, t, dim, keepdim), unreduce(g, t, dim, keepdim))]);
   return valuesIndices(values, indices);
 }
@@ -189,10 +225,10 @@ export const minDim = (t: Tensor, dim: number, keepdim = false): ValuesIndices =
 /** max() over everything; on ties the gradient is shared evenly, as in PyTorch. */
 function extremeAll(op: 'max' | 'min', t: Tensor): Tensor {
   checkNonEmpty(op, t);
-  const b = blocks(op, t, undefined, false);
+  const b = blocks(op, unbroadcast(t, t.shape.map((_, i) => i), true)?.small ?? t, undefined, false);
   const out = result(t.dtype, []);
   out.data[0] = b.data[argBlock(b.data, 0, b.inner, op === 'max' ? gtf : ltf)]!;
-  return attach(out, op === 'max' ? 'MaxBackward1' : 'MinBackward1', [t], (g) => {
+  return attachPure(out, op === 'max' ? 'MaxBackward1' : 'MinBackward1', [t], (g) => {
     const mask = t.eq(out).to(t.dtype);
     return [mask.mul(g).div(mask.sum())];
   }, [t, out]);
@@ -225,7 +261,7 @@ export function sort(t: Tensor, dim = -1, descending = false): ValuesIndices {
   const inv = moved.map((_, i) => moved.indexOf(i));
   const V = permute(Tensor.fromData(vals, movedShape), inv).contiguous();
   const I = permute(Tensor.fromData(idx, movedShape), inv).contiguous();
-  attach(V, 'SortBackward0', [t], (g) => [scatterAdd(zerosOf(t), d, I, g)]);
+  attachPure(V, 'SortBackward0', [t], (g) => [scatterAdd(zerosOf(t), d, I, g)]);
   return valuesIndices(V, I);
 }
 export const argsort = (t: Tensor, dim = -1, descending = false): Tensor => sort(t, dim, descending).indices;
@@ -249,5 +285,5 @@ export function cumsum(t: Tensor, dim: number): Tensor {
   const r = permute(Tensor.fromData(out, moved.map((i) => t.shape[i]!)), moved.map((_, i) => moved.indexOf(i))).contiguous();
   // The gradient of a running sum is the running sum of the gradient, taken from the end.
   const flip = (x: Tensor): Tensor => x.indexSelect(d, Tensor.fromData(Int32Array.from({ length: n }, (_, i) => n - 1 - i), [n]));
-  return attach(r, 'CumsumBackward0', [t], (g) => [flip(cumsum(flip(g), d))]);
+  return attachPure(r, 'CumsumBackward0', [t], (g) => [flip(cumsum(flip(g), d))]);
 }

@@ -3,7 +3,7 @@
 import { AutogradError, ShapeError } from '@groundup/kernels';
 import { runBackward, type BackwardOptions } from './autograd/engine.ts';
 import { isGradEnabled } from './autograd/grad-mode.ts';
-import { attach, type Node } from './autograd/node.ts';
+import { attachPure, type Node } from './autograd/node.ts';
 import { checkDevice, isDeviceName, type Device } from './device.ts';
 import { allocate, dtypeOfArray, resolveDType, toInt32, type DType, type DTypeName, type TypedArray } from './dtype.ts';
 import { copyStrided, unaryLoop, type Strided } from './iterate.ts';
@@ -11,6 +11,8 @@ import { contiguousStrides, fmt, numelOf, type Shape } from './shape.ts';
 import { Storage } from './storage.ts';
 
 export type NestedArray = number | boolean | readonly NestedArray[];
+
+const NO_HOOKS: readonly ((grad: Tensor) => Tensor | void)[] = Object.freeze([]);
 
 export class Tensor implements Strided {
   readonly storage: Storage;
@@ -26,13 +28,17 @@ export class Tensor implements Strided {
   grad: Tensor | null = null;
   gradFn: Node | null = null;
   retainsGrad = false;
-  /** Gradient hooks of a leaf (a non-leaf's hooks live on its gradFn). */
-  readonly hooks: ((grad: Tensor) => Tensor | void)[] = [];
+  /** Gradient hooks of a leaf (a non-leaf's hooks live on its gradFn); registerHook adds them. */
+  hooks: readonly ((grad: Tensor) => Tensor | void)[] = NO_HOOKS;
 
+  /**
+   * Takes `shape` and `strides` as they are (no copy: every op makes fresh arrays, and a tensor
+   * is made per op); Tensor.fromData and the creation functions copy what a caller passes in.
+   */
   constructor(storage: Storage, shape: Shape, strides?: Shape, offset = 0, dtype?: DType) {
     this.storage = storage;
-    this.shape = Object.freeze([...shape]);
-    this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
+    this.shape = shape;
+    this.strides = strides ?? contiguousStrides(shape);
     this.offset = offset;
     this.dtype = dtype ?? dtypeOfArray(storage.data);
   }
@@ -40,10 +46,10 @@ export class Tensor implements Strided {
   /** A new contiguous tensor over `data` (which it takes, not copies). */
   static fromData(data: TypedArray, shape: Shape): Tensor {
     if (numelOf(shape) !== data.length) throw new ShapeError(`Tensor.fromData: shape ${fmt(shape)} needs ${numelOf(shape)} elements, got ${data.length}`);
-    return new Tensor(new Storage(data), shape);
+    return new Tensor(new Storage(data), [...shape]);
   }
 
-  /** A view of the same storage with other geometry. */
+  /** A view of the same storage with other geometry (the arrays are taken, not copied). */
   asStrided(shape: Shape, strides: Shape, offset: number): Tensor {
     const v = new Tensor(this.storage, shape, strides, offset, this.dtype);
     (v as { base: Tensor | null }).base = this.base ?? this;
@@ -85,7 +91,7 @@ export class Tensor implements Strided {
   clone(): Tensor {
     const out = allocate(this.dtype, this.numel());
     copyStrided(this.shape, this, out);
-    return attach(new Tensor(new Storage(out), this.shape, undefined, 0, this.dtype), 'CloneBackward0', [this], (g) => [g]);
+    return attachPure(new Tensor(new Storage(out), this.shape, undefined, 0, this.dtype), 'CloneBackward0', [this], (g) => [g]);
   }
 
   /** The values in row-major order, as a fresh typed array of this dtype. */
@@ -136,7 +142,7 @@ export class Tensor implements Strided {
     else copyStrided(this.shape, this, out);
     const r = new Tensor(new Storage(out), this.shape, undefined, 0, dtype);
     const from = this.dtype;
-    return dtype === 'float32' || dtype === 'float64' ? attach(r, 'ToCopyBackward0', [this], (g) => [g.to(from)]) : r;
+    return dtype === 'float32' || dtype === 'float64' ? attachPure(r, 'ToCopyBackward0', [this], (g) => [g.to(from)]) : r;
   }
   float(): Tensor { return this.to('float32'); }
   double(): Tensor { return this.to('float64'); }
@@ -180,9 +186,13 @@ export class Tensor implements Strided {
   /** hook(grad) runs when this tensor's gradient is computed; it may return a replacement. */
   registerHook(hook: (grad: Tensor) => Tensor | void): { remove(): void } {
     if (!this.requiresGrad) throw new AutogradError("registerHook: cannot register a hook on a tensor that doesn't require gradient");
-    const list = this.gradFn ? this.gradFn.hooks : this.hooks;
-    list.push(hook);
-    return { remove: () => { const i = list.indexOf(hook); if (i >= 0) list.splice(i, 1); } };
+    if (this.gradFn) {
+      const list = this.gradFn.hooks;
+      list.push(hook);
+      return { remove: () => { const i = list.indexOf(hook); if (i >= 0) list.splice(i, 1); } };
+    }
+    this.hooks = [...this.hooks, hook];
+    return { remove: () => { this.hooks = this.hooks.filter((h) => h !== hook); } };
   }
 
   /** Ones of this shape and dtype: the implicit gradient of a scalar. */

@@ -2,7 +2,7 @@
 // reshape (and flatten) when no view is possible.
 import { IndexError, ShapeError } from '@groundup/kernels';
 import { contiguousStrides, fmt, inferShape, normalizeDim, sameShape, type Shape } from './shape.ts';
-import { attach } from './autograd/node.ts';
+import { attachPure } from './autograd/node.ts';
 import { full } from './creation.ts';
 import { Tensor } from './tensor.ts';
 
@@ -47,13 +47,13 @@ export function view(t: Tensor, shape: Shape): Tensor {
   if (!st)
     throw new ShapeError(`view: cannot view shape ${fmt(t.shape)} with strides ${fmt(t.strides)} as ${fmt(s)}: ` +
       'the size is not compatible with the strides (some dims span non-contiguous memory); call .contiguous() first, or use .reshape()');
-  return attach(t.asStrided(s, st, t.offset), 'ViewBackward0', [t], reshapeBack(t));
+  return attachPure(t.asStrided(s, st, t.offset), 'ViewBackward0', [t], reshapeBack(t));
 }
 
 export function reshape(t: Tensor, shape: Shape): Tensor {
   const s = inferShape('reshape', shape, t.numel(), t.shape);
   const st = viewStrides(t.shape, t.strides, s);
-  return st ? attach(t.asStrided(s, st, t.offset), 'ReshapeAliasBackward0', [t], reshapeBack(t)) : view(t.clone(), s);
+  return st ? attachPure(t.asStrided(s, st, t.offset), 'ReshapeAliasBackward0', [t], reshapeBack(t)) : view(t.clone(), s);
 }
 
 export function permute(t: Tensor, dims: readonly number[]): Tensor {
@@ -61,7 +61,7 @@ export function permute(t: Tensor, dims: readonly number[]): Tensor {
   const ds = dims.map((d) => normalizeDim('permute', d, t.ndim));
   if (new Set(ds).size !== ds.length) throw new ShapeError(`permute: dims [${dims}] repeat a dim`);
   const inv = ds.map((_, i) => ds.indexOf(i));
-  return attach(t.asStrided(ds.map((d) => t.shape[d]!), ds.map((d) => t.strides[d]!), t.offset), 'PermuteBackward0', [t], (g) => [permute(g, inv)]);
+  return attachPure(t.asStrided(ds.map((d) => t.shape[d]!), ds.map((d) => t.strides[d]!), t.offset), 'PermuteBackward0', [t], (g) => [permute(g, inv)]);
 }
 
 export function transpose(t: Tensor, d0: number, d1: number): Tensor {
@@ -83,13 +83,13 @@ export function unsqueeze(t: Tensor, dim: number): Tensor {
   const st = d < t.ndim ? t.strides[d]! * t.shape[d]! : 1;
   shape.splice(d, 0, 1);
   strides.splice(d, 0, st);
-  return attach(t.asStrided(shape, strides, t.offset), 'UnsqueezeBackward0', [t], reshapeBack(t));
+  return attachPure(t.asStrided(shape, strides, t.offset), 'UnsqueezeBackward0', [t], reshapeBack(t));
 }
 
 export function squeeze(t: Tensor, dim?: number | readonly number[]): Tensor {
   const ds = dim === undefined ? t.shape.map((_, i) => i) : (typeof dim === 'number' ? [dim] : dim).map((d) => normalizeDim('squeeze', d, t.ndim));
   const keep = t.shape.map((n, i) => !(n === 1 && ds.includes(i)));
-  return attach(t.asStrided(t.shape.filter((_, i) => keep[i]), t.strides.filter((_, i) => keep[i]), t.offset), 'SqueezeBackward0', [t], reshapeBack(t));
+  return attachPure(t.asStrided(t.shape.filter((_, i) => keep[i]), t.strides.filter((_, i) => keep[i]), t.offset), 'SqueezeBackward0', [t], reshapeBack(t));
 }
 
 /** A stride-0 view that repeats size-1 dims (and adds leading ones); -1 keeps a size. */
@@ -110,7 +110,7 @@ export function expand(t: Tensor, shape: Shape): Tensor {
   }
   if (sameShape(outShape, t.shape)) return t;
   // The engine sums the gradient back over the expanded dims.
-  return attach(t.asStrided(outShape, outStrides, t.offset), 'ExpandBackward0', [t], (g) => [g]);
+  return attachPure(t.asStrided(outShape, outStrides, t.offset), 'ExpandBackward0', [t], (g) => [g]);
 }
 
 export const expandAs = (t: Tensor, other: Tensor): Tensor => expand(t, other.shape);
@@ -131,7 +131,7 @@ export function sliceDim(t: Tensor, dim: number, start: number, stop: number, st
   const shape = [...t.shape], strides = [...t.strides];
   shape[d] = len;
   strides[d] = t.strides[d]! * step;
-  return attach(t.asStrided(shape, strides, t.offset + start * t.strides[d]!), 'SliceBackward0', [t],
+  return attachPure(t.asStrided(shape, strides, t.offset + start * t.strides[d]!), 'SliceBackward0', [t],
     pickBack(t, (z) => sliceDim(z, d, start, stop, step)));
 }
 
@@ -153,7 +153,7 @@ export function select(t: Tensor, dim: number, index: number): Tensor {
   if (!Number.isInteger(index) || index < -n || index >= n)
     throw new IndexError(`index ${index} is out of bounds for dim ${d} with size ${n} (shape ${fmt(t.shape)})`);
   const i = index < 0 ? index + n : index;
-  return attach(t.asStrided(t.shape.filter((_, k) => k !== d), t.strides.filter((_, k) => k !== d), t.offset + i * t.strides[d]!),
+  return attachPure(t.asStrided(t.shape.filter((_, k) => k !== d), t.strides.filter((_, k) => k !== d), t.offset + i * t.strides[d]!),
     'SelectBackward0', [t], pickBack(t, (z) => select(z, d, i)));
 }
 
@@ -195,6 +195,6 @@ export function diagonal(t: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
   const len = Math.max(0, offset >= 0 ? Math.min(na, nb - offset) : Math.min(na + offset, nb));
   const start = len === 0 ? t.offset : t.offset + (offset >= 0 ? offset * t.strides[b]! : -offset * t.strides[a]!);
   const keep = t.shape.map((_, i) => i !== a && i !== b);
-  return attach(t.asStrided([...t.shape.filter((_, i) => keep[i]), len], [...t.strides.filter((_, i) => keep[i]), t.strides[a]! + t.strides[b]!], start),
+  return attachPure(t.asStrided([...t.shape.filter((_, i) => keep[i]), len], [...t.strides.filter((_, i) => keep[i]), t.strides[a]! + t.strides[b]!], start),
     'DiagonalBackward0', [t], pickBack(t, (z) => diagonal(z, offset, a, b)));
 }

@@ -3,14 +3,16 @@ import { readFileSync } from 'node:fs';
 import * as assert from 'uvu/assert';
 import { Tensor } from 'groundup';
 
-export interface TensorJson { shape: number[]; data: number[]; dtype?: 'float64' | 'int32' }
+/** data: numbers, or 'nan' where PyTorch gave NaN (JSON has no NaN). */
+export interface TensorJson { shape: number[]; data: (number | 'nan')[]; dtype?: 'float64' | 'int32' }
 
 export const readFixture = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8')) as T;
 export const fixturePath = (name: string): string => new URL(`../../fixtures/${name}`, import.meta.url).pathname;
 
 /** A fixture tensor: float32 unless marked float64 or int32. */
 export function dec(j: TensorJson): Tensor {
-  const data = j.dtype === 'float64' ? Float64Array.from(j.data) : j.dtype === 'int32' ? Int32Array.from(j.data) : Float32Array.from(j.data);
+  const vals = j.data.map((v) => (v === 'nan' ? NaN : v));
+  const data = j.dtype === 'float64' ? Float64Array.from(vals) : j.dtype === 'int32' ? Int32Array.from(vals) : Float32Array.from(vals);
   return Tensor.fromData(data, j.shape);
 }
 
@@ -22,6 +24,7 @@ export function close(actual: Tensor | null | undefined, expected: Tensor | Tens
   const a = Array.from(actual!.dataSync(), Number), b = Array.from(e.dataSync(), Number);
   let worst = -1, excess = 0;
   for (let i = 0; i < a.length; i++) {
+    if (Number.isNaN(b[i]!) && Number.isNaN(a[i]!)) continue;
     const x = Math.abs(a[i]! - b[i]!) - (atol + rtol * Math.abs(b[i]!));
     if (x > excess || Number.isNaN(x)) { excess = Number.isNaN(x) ? Infinity : x; worst = i; }
   }

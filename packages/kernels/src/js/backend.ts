@@ -7,6 +7,7 @@ import { col2imJs, im2colJs } from './im2col.ts';
 export const jsBackend: Backend = {
   name: 'js',
   describe: () => 'pure TypeScript, 1 thread',
+  threads: 1,
   available: () => ({ ok: true }),
   kernels: {
     gemm: gemmF32Js,
@@ -16,5 +17,6 @@ export const jsBackend: Backend = {
     conv2dBackwardWeight: (g, x, gy, gw) => conv2dBackwardWeightWith(gemmF32Js, g, x, gy, gw),
     im2col: im2colJs,
     col2im: col2imJs,
+    // elementwise and sumOuterInner: none; the tensor package's own compiled loops and strided sums are this backend's.
   },
 };

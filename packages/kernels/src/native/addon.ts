@@ -20,6 +20,10 @@ export interface NativeAddon {
   conv2dBackwardWeight(geometry: Params, input: F32, gradOut: F32, gradWeight: F32): void;
   im2col(geometry: Params, image: F32, cols: F32): void;
   col2im(geometry: Params, cols: F32, image: F32): void;
+  /** The generated record loops: [key, expr, arrays, params] per id. */
+  elementwiseKernels(): [string, string, number, number][];
+  elementwise(id: number, params: Params, out: F32, ...inputs: F32[]): void;
+  sumOuterInner(x: F32, params: Params, out: F32): void;
   cudaInfo(): { compiled: boolean; ok: boolean; code: number; message: string; device: string };
   cudaGemm(a: F32, b: F32, c: F32, params: Params): void;
   cudaConv2dForward(geometry: Params, input: F32, weight: F32, bias: F32 | null, out: F32): void;

@@ -1,6 +1,6 @@
 // The 'cuda' backend: the addon's CUDA GEMM and conv kernels (operands are copied to the device
-// and back on every call, through device buffers the addon caches). float64 GEMM and
-// im2col/col2im stay on the CPU: the native kernels when the CPU has AVX2, else js.
+// and back on every call, through device buffers the addon caches). float64 GEMM,
+// im2col/col2im and the elementwise loops stay on the CPU: the native kernels when the CPU has AVX2, else js.
 import type { Availability, Backend, GemmArgs, Kernels } from '../backend.ts';
 import { mapAddonError, type NativeAddon } from './addon.ts';
 import { CONV_PARAMS, GEMM_PARAMS, writeConvParams, writeGemmParams } from './params.ts';
@@ -20,6 +20,8 @@ export function cudaBackend(addon: NativeAddon, cpu: Backend | null): Backend {
   return {
     name: 'cuda',
     describe: () => `CUDA on ${addon.cudaInfo().device}${host.gemmF64 ? '; float64 GEMM and im2col on the native CPU kernels' : ''}`,
+    /** One device; the CPU-side kernels use the native backend's threads. */
+    threads: 1,
     available: () => av,
     kernels: {
       gemm(p: GemmArgs<Float32Array>) {
@@ -37,6 +39,8 @@ export function cudaBackend(addon: NativeAddon, cpu: Backend | null): Backend {
       ...(host.gemmF64 ? { gemmF64: host.gemmF64 } : {}),
       ...(host.im2col ? { im2col: host.im2col } : {}),
       ...(host.col2im ? { col2im: host.col2im } : {}),
+      ...(host.elementwise ? { elementwise: host.elementwise } : {}),
+      ...(host.sumOuterInner ? { sumOuterInner: host.sumOuterInner } : {}),
     },
   };
 }

@@ -7,7 +7,7 @@ import { cudaBackend } from './cuda.ts';
 import { nativeBackend } from './native.ts';
 
 function unavailable(name: BackendName, reason: string): Backend {
-  return { name, describe: () => reason, available: () => ({ ok: false, reason }), kernels: {} };
+  return { name, describe: () => reason, threads: 0, available: () => ({ ok: false, reason }), kernels: {} };
 }
 
 registerBackend('native', () => {

@@ -45,6 +45,7 @@ export function createWasmBackend(name: Extract<BackendName, 'wasm' | 'wasm-mt'>
   return {
     name,
     describe: () => (threads === 1 ? `${what}, 1 thread` : `${what}, ${threads} threads (main + ${threads - 1} worker${threads > 2 ? 's' : ''})`),
+    threads,
     available: () => ({ ok: true }),
     internals: { arena, pool, loaded, exports: x },
     kernels: {

@@ -10,7 +10,7 @@ import { missingExports } from './api.ts';
 import { createWasmBackend, threadCount } from './backend.ts';
 
 function unavailable(name: 'wasm' | 'wasm-mt', reason: string): Backend {
-  return { name, describe: () => reason, available: () => ({ ok: false, reason }), kernels: {} };
+  return { name, describe: () => reason, threads: 0, available: () => ({ ok: false, reason }), kernels: {} };
 }
 
 /** (Re-)registers both backends over the module in dir (default wasm/build/; tests pass others). */
