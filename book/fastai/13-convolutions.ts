@@ -142,7 +142,7 @@ plain.fit(1, { lr: 0.06 });
 const asPlain = plain.getCb(ActivationStats)!;
 const predsPlain = plain.getPreds();
 const counts = new Array(10).fill(0) as number[];
-for (const c of predsPlain.preds.argmax(-1).toFlatArray()) counts[Number(c)]++;
+for (const c of predsPlain.preds.argmax(-1).toFlatArray()) counts[Number(c)]!++;
 const top = counts.indexOf(Math.max(...counts));
 console.log(`accuracy ${f4(lastAcc(plain))}   (book: 0.1135): the model predicts '${top}' for ${counts[top]} of ${predsPlain.preds.shape[0]} images; the book's 0.1135 is 1135 ones in MNIST's 10,000 test images, a constant prediction too`);
 results.push({ run: 'no BN, fit(1, 0.06)', ours: lastAcc(plain), book: '0.1135 (fails)' });

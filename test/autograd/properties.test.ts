@@ -82,8 +82,8 @@ test('broadcast shape pairs: each input\'s grad is the explicit sum over the dim
     for (const o of indices(outShape)) {
       const ia = source(o, sa), ib = source(o, sb);
       const [da, db] = partials(p.op, va[ia]!, vb[ib]!, cond[k]!);
-      ga[ia] += w[k]! * da;
-      gb[ib] += w[k]! * db;
+      ga[ia]! += w[k]! * da;
+      gb[ib]! += w[k]! * db;
       k++;
     }
     const what = `${p.op}([${sa}], [${sb}])`;
@@ -204,7 +204,7 @@ test('random view chains: grad of sum(w · chain(x)) is w scattered back to each
     y.mul(Tensor.fromData(Float64Array.from(w), [...y.shape])).sum().backward();
     const want = new Array<number>(numel(shape)).fill(0);
     const from = Array.from(src.dataSync() as ArrayLike<number>);
-    from.forEach((i, k) => { want[i] += w[k]!; });
+    from.forEach((i, k) => { want[i]! += w[k]!; });
     assertClose(x.grad, shape, want, `chain [${applied.join(', ')}] from [${shape}] to [${y.shape}]`);
   }), RUNS);
 });

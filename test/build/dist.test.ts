@@ -34,7 +34,7 @@ test('every package maps "source" and "types" to src/ and "default" to dist/, in
     // Subpath imports (#…): types and source (with its browser variant) in src/, the rest in dist/.
     for (const [name, target] of Object.entries(pkg.imports ?? {})) {
       assert.equal(Object.keys(target), ['types', 'source', 'browser', 'default'], `${p} ${name}: condition order`);
-      const src = target.source as Record<string, string>;
+      const src = target.source as { browser: string; default: string };
       assert.equal(Object.keys(src), ['browser', 'default'], `${p} ${name}: source conditions`);
       for (const v of [target.types, src.browser, src.default]) assert.match(String(v), /^\.\/src\/.*\.ts$/, `${p} ${name}`);
       assert.is(target.browser, src.browser.replace('./src/', './dist/').replace(/\.ts$/, '.js'), `${p} ${name}: browser`);

@@ -67,10 +67,10 @@ s('huge dims in a tiny file are refused without allocating them', () => {
 
 s('corrupt gzip: flipped bytes, cut short, a trailer that lies, garbage after the magic', () => {
   const gz = gzipSync(idx([300], Array.from({ length: 300 }, (_, i) => (i * 7) % 256)));
-  const flipped = Uint8Array.from(gz); flipped[gz.length - 12] ^= 0xff;
+  const flipped = Uint8Array.from(gz); flipped[gz.length - 12]! ^= 0xff;
   throwsNamed(() => readIdx(flipped), DataError, 'corrupt or truncated gzip');
   throwsNamed(() => readIdx(gz.subarray(0, gz.length - 6)), DataError, 'corrupt or truncated gzip');
-  const crc = Uint8Array.from(gz); crc[gz.length - 8] ^= 0x01;
+  const crc = Uint8Array.from(gz); crc[gz.length - 8]! ^= 0x01;
   throwsNamed(() => readIdx(crc), DataError, 'corrupt or truncated gzip');
   const lies = Uint8Array.from(gz); new DataView(lies.buffer).setUint32(gz.length - 4, 9999, true);
   throwsNamed(() => readIdx(lies), DataError, 'corrupt or truncated gzip');

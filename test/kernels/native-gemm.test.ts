@@ -99,7 +99,7 @@ if (!av.ok) {
       const want = new Float64Array(m * n);
       for (let bt = 0; bt < batch; bt++) {
         const r = referenceGemm(a, b.subarray(bt * k * n, (bt + 1) * k * n), m, n, k, false, transB);
-        for (let i = 0; i < want.length; i++) want[i] += r[i]!;
+        for (let i = 0; i < want.length; i++) want[i]! += r[i]!;
       }
       assert.ok(worstError(c, want, 1e-4, 1e-4).ratio <= 1, `${m}×${n}×${k} transB=${transB}`);
     }

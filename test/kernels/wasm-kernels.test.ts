@@ -43,7 +43,7 @@ function checkGemm(m: number, n: number, k: number, transA: boolean, transB: boo
 
 describeBackends('wasm gemm', (test) => {
   test('odd sizes, all transposes, strided operands (edge tiles)', () => {
-    for (const [m, n, k] of [[1, 1, 1], [3, 17, 33], [17, 3, 127], [33, 127, 3], [127, 33, 17], [5, 513, 9]])
+    for (const [m, n, k] of [[1, 1, 1], [3, 17, 33], [17, 3, 127], [33, 127, 3], [127, 33, 17], [5, 513, 9]] as [number, number, number][])
       for (const tA of [false, true]) for (const tB of [false, true]) checkGemm(m, n, k, tA, tB, 1, 0);
   });
   test('batch 0, 1 and 3; beta 1 accumulates; alpha scales', () => {
@@ -94,7 +94,7 @@ function checkConv(g: Conv2dGeometry, label: string): void {
 
 describeBackends('wasm conv2d', (test) => {
   test('ch13 simple_cnn layers at batch 64 (stride 2, padding 1; images grouped per chunk)', () => {
-    for (const [c, hw, o] of [[1, 28, 4], [4, 14, 8], [8, 7, 16], [16, 4, 32], [32, 2, 2]])
+    for (const [c, hw, o] of [[1, 28, 4], [4, 14, 8], [8, 7, 16], [16, 4, 32], [32, 2, 2]] as [number, number, number][])
       checkConv(conv2dGeometry([64, c, hw, hw], [o, c, 3, 3], { stride: 2, padding: 1 }), `simple_cnn ${c}→${o}`);
   });
   test('stride 1 with padding, 5×5 and 1×1 kernels, stride 3 without padding, non-square', () => {

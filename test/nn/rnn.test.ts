@@ -144,9 +144,9 @@ beh('every parameter is drawn from U(−1/√hidden, 1/√hidden), repeatably un
   const mean = all.reduce((a, b) => a + b, 0) / all.length, sd = Math.sqrt(all.reduce((a, b) => a + (b - mean) ** 2, 0) / all.length);
   assert.ok(Math.abs(mean) < 2e-3 && Math.abs(sd - (2 * k) / Math.sqrt(12)) < 1e-3, `mean ${mean}, sd ${sd}`);
   manualSeed(5);
-  assert.ok(new LSTM(30, 64, { numLayers: 2 }).weightHhL1.equal(m.weightHhL1));
-  assert.equal([...m.weightIhL0.shape], [256, 30]);
-  assert.equal([...new GRU(3, 5).weightIhL0.shape], [15, 3]);
+  assert.ok(new LSTM(30, 64, { numLayers: 2 }).weightHhL1!.equal(m.weightHhL1!));
+  assert.equal([...m.weightIhL0!.shape], [256, 30]);
+  assert.equal([...new GRU(3, 5).weightIhL0!.shape], [15, 3]);
   assert.equal([...new RNNCell(3, 5).weightHh.shape], [5, 5]);
   assert.equal(String(new LSTM(64, 64, { numLayers: 2, batchFirst: true, dropout: 0.4 })), 'LSTM(64, 64, num_layers=2, batch_first=True, dropout=0.4)');
 });
@@ -155,7 +155,7 @@ beh('dropout acts between layers in training only: with p = 1 the second layer s
   const x = randn(5, 2, 3);
   const [yTrain] = m.call(x);
   const ref = new RNN(4, 4);
-  ref.loadStateDict({ weight_ih_l0: m.weightIhL1, weight_hh_l0: m.weightHhL1, bias_ih_l0: m.biasIhL1, bias_hh_l0: m.biasHhL1 });
+  ref.loadStateDict({ weight_ih_l0: m.weightIhL1!, weight_hh_l0: m.weightHhL1!, bias_ih_l0: m.biasIhL1!, bias_hh_l0: m.biasHhL1! });
   assert.ok(yTrain.allclose(ref.call(randn(5, 2, 4).mul(0))[0], 1e-5, 1e-6));
   m.eval();
   assert.not.ok(m.call(x)[0].allclose(yTrain));
@@ -175,7 +175,7 @@ beh('batchFirst transposes the input and output only; the state stays [layers, b
 });
 beh('the layers are the cells run over time; an unbatched sequence matches a batch of one', () => {
   const lstm = new LSTM(3, 4), cell = new LSTMCell(3, 4);
-  cell.loadStateDict({ weight_ih: lstm.weightIhL0, weight_hh: lstm.weightHhL0, bias_ih: lstm.biasIhL0, bias_hh: lstm.biasHhL0 });
+  cell.loadStateDict({ weight_ih: lstm.weightIhL0!, weight_hh: lstm.weightHhL0!, bias_ih: lstm.biasIhL0!, bias_hh: lstm.biasHhL0! });
   const x = randn(5, 2, 3);
   let s: [Tensor, Tensor] | null = null;
   const outs: Tensor[] = [];

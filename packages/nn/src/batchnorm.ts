@@ -78,7 +78,7 @@ abstract class BatchNormBase extends Module<[Tensor], Tensor> {
     let factor = this.momentum ?? 0;
     if (this.training && this.trackRunningStats && this.numBatchesTracked) {
       const nbt = this.numBatchesTracked;
-      nbt.data[nbt.offset] += 1;
+      nbt.data[nbt.offset]! += 1;
       nbt.markDirty();
       factor = this.momentum ?? 1 / nbt.data[nbt.offset]!;
     }

@@ -79,7 +79,7 @@ export function parseHeader(headerBytes: Uint8Array, dataLength: number, source 
       continue;
     }
     if (!Array.isArray(shape) || !shape.every(isCount)) { problems.push(`'${name}': shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`); continue; }
-    if (!Array.isArray(offs) || offs.length !== 2 || !offs.every(isCount) || offs[0] > offs[1]) {
+    if (!Array.isArray(offs) || offs.length !== 2 || !offs.every(isCount) || offs[0]! > offs[1]!) {
       problems.push(`'${name}': data_offsets must be [begin, end] with 0 ≤ begin ≤ end, got ${JSON.stringify(offs)}`);
       continue;
     }

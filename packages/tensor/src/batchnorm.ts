@@ -70,8 +70,8 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
         const o = (b * C + ch) * S, m = mean[ch]!, is = invstd[ch]!;
         let sg = 0, sgx = 0;
         for (let k = 0; k < S; k++) { const gv = gd[go + o + k]!; sg += gv; sgx += gv * (x[off + o + k]! - m) * is; }
-        sumG[ch] += sg;
-        sumGX[ch] += sgx;
+        sumG[ch]! += sg;
+        sumGX[ch]! += sgx;
       }
     let gx: Tensor | null = null;
     if (input.requiresGrad) {

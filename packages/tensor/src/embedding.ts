@@ -24,7 +24,7 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
     for (let i = 0; i < idx.length; i++) {
       const r = idx[i]!;
       if (r === pad) continue;
-      for (let j = 0; j < D; j++) gw[r * D + j] += gd[go + i * D + j]!;
+      for (let j = 0; j < D; j++) gw[r * D + j]! += gd[go + i * D + j]!;
     }
     return [Tensor.fromData(gw, [V, D])];
   });

@@ -205,7 +205,7 @@ function putRaw(t: Tensor, items: readonly IndexItem[], value: Tensor | number |
     if (!accumulate) return (assignInPlace('setAt', v, val.detach()), t);
     const e = expand(val, v.shape);
     const dst = offsetsOf(v.shape, v), src = offsetsOf(v.shape, e);
-    for (let i = 0; i < dst.length; i++) t.data[dst[i]!] += e.data[src[i]!]!;
+    for (let i = 0; i < dst.length; i++) t.data[dst[i]!]! += e.data[src[i]!]!;
     t.markDirty();
     return t;
   }
@@ -214,7 +214,7 @@ function putRaw(t: Tensor, items: readonly IndexItem[], value: Tensor | number |
   let e = expand(val, userShape);
   if (perm) e = permute(e, perm.map((_, i) => perm.indexOf(i)));
   const src = offsetsOf(shape, e), d = t.data;
-  if (accumulate) for (let i = 0; i < offsets.length; i++) d[offsets[i]!] += e.data[src[i]!]!;
+  if (accumulate) for (let i = 0; i < offsets.length; i++) d[offsets[i]!]! += e.data[src[i]!]!;
   else for (let i = 0; i < offsets.length; i++) d[offsets[i]!] = e.data[src[i]!]!;
   t.markDirty();
   return t;
@@ -284,7 +284,7 @@ export function scatterAdd(t: Tensor, dim: number, index: Tensor, src: Tensor): 
       if (a === d && (c < 0 || c >= n)) throw scatterBounds('scatterAdd', c, n, d);
       off += c * out.strides[a]!;
     }
-    out.data[off] += src.data[so[k]!]!;
+    out.data[off]! += src.data[so[k]!]!;
     for (let a = index.ndim - 1; a >= 0; a--) { if (++coords[a]! < index.shape[a]!) break; coords[a] = 0; }
   }
   return attach(out, 'ScatterAddBackward0', [t, src], (g) => [g, gather(g, d, index)]);

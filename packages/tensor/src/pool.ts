@@ -80,7 +80,7 @@ function maxPool(op: string, x: Tensor, ah: Axis, aw: Axis): Tensor {
   return attachPure(Tensor.fromData(out, shape), 'MaxPool2DWithIndicesBackward0', [x], (g) => {
     const gc = g.contiguous(), gd = gc.data, go = gc.offset;
     const gx = alloc(x, x.numel());
-    for (let pl = 0, o = 0; pl < planes; pl++) for (let k = 0; k < per; k++, o++) gx[pl * H * W + arg[o]!] += gd[go + o]!;
+    for (let pl = 0, o = 0; pl < planes; pl++) for (let k = 0; k < per; k++, o++) gx[pl * H * W + arg[o]!]! += gd[go + o]!;
     return [Tensor.fromData(gx, [...x.shape])];
   });
 }
@@ -110,7 +110,7 @@ function avgPool(op: string, x: Tensor, ah: Axis, aw: Axis, divisor: (i: number,
       for (let i = 0; i < ah.out; i++)
         for (let j = 0; j < aw.out; j++, o++) {
           const v = gd[go + o]! / div[i * aw.out + j]!;
-          for (let h = ah.start[i]!; h < ah.end[i]!; h++) for (let w = aw.start[j]!; w < aw.end[j]!; w++) gx[base + h * W + w] += v;
+          for (let h = ah.start[i]!; h < ah.end[i]!; h++) for (let w = aw.start[j]!; w < aw.end[j]!; w++) gx[base + h * W + w]! += v;
         }
     }
     return [Tensor.fromData(gx, [...x.shape])];

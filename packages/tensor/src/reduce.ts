@@ -112,7 +112,7 @@ function productOfOthers(t: Tensor, dim: Dims | undefined): Tensor {
     let acc = 1;
     for (let j = 0; j < b.inner; j++) { out[s + j] = acc; acc *= b.data[s + j]!; }
     acc = 1;
-    for (let j = b.inner - 1; j >= 0; j--) { out[s + j] *= acc; acc *= b.data[s + j]!; }
+    for (let j = b.inner - 1; j >= 0; j--) { out[s + j]! *= acc; acc *= b.data[s + j]!; }
   }
   const permuted = Tensor.fromData(out, order.map((i) => t.shape[i]!));
   return permute(permuted, order.map((_, i) => order.indexOf(i)));

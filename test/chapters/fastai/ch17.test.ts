@@ -92,7 +92,7 @@ function loop(x: Tensor, y: Tensor): Tensor {
   const [ar, ac] = x.shape as [number, number], [br, bc] = y.shape as [number, number];
   assert.is(ac, br);
   const out = zeros(ar, bc);
-  for (let i = 0; i < ar; i++) for (let j = 0; j < bc; j++) for (let k = 0; k < ac; k++) out.data[i * bc + j] += x.data[i * ac + k]! * y.data[k * bc + j]!;
+  for (let i = 0; i < ar; i++) for (let j = 0; j < bc; j++) for (let k = 0; k < ac; k++) out.data[i * bc + j]! += x.data[i * ac + k]! * y.data[k * bc + j]!;
   return out;
 }
 const ref = loop(m1, m2);

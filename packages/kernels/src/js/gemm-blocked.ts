@@ -62,7 +62,7 @@ export function gemmBlocked<T extends FloatArray>(m: number, n: number, k: numbe
 function storeTile(c: FloatArray, ci: number, ldc: number, mr: number, nr: number, alpha: number, accumulate: boolean): void {
   for (let r = 0; r < mr; r++, ci += ldc) {
     const t = r * NR;
-    if (accumulate) for (let s = 0; s < nr; s++) c[ci + s] += alpha * tile[t + s]!;
+    if (accumulate) for (let s = 0; s < nr; s++) c[ci + s]! += alpha * tile[t + s]!;
     else for (let s = 0; s < nr; s++) c[ci + s] = alpha * tile[t + s]!;
   }
 }

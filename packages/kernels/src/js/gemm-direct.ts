@@ -22,7 +22,7 @@ export function gemmDirectF32(m: number, n: number, k: number, alpha: number, be
         }
         const ci = o.co + i * ldc + j;
         if (beta === 0) { c[ci] = alpha * s0; c[ci + ldc] = alpha * s1; c[ci + 2 * ldc] = alpha * s2; c[ci + 3 * ldc] = alpha * s3; }
-        else { c[ci] += alpha * s0; c[ci + ldc] += alpha * s1; c[ci + 2 * ldc] += alpha * s2; c[ci + 3 * ldc] += alpha * s3; }
+        else { c[ci]! += alpha * s0; c[ci + ldc]! += alpha * s1; c[ci + 2 * ldc]! += alpha * s2; c[ci + 3 * ldc]! += alpha * s3; }
       }
     }
   }
@@ -37,13 +37,13 @@ export function gemmDirectF32(m: number, n: number, k: number, alpha: number, be
         s0 += x * b[bi]!; s1 += x * b[bi + sbj]!; s2 += x * b[bi + 2 * sbj]!; s3 += x * b[bi + 3 * sbj]!;
       }
       if (beta === 0) { c[ci + j] = alpha * s0; c[ci + j + 1] = alpha * s1; c[ci + j + 2] = alpha * s2; c[ci + j + 3] = alpha * s3; }
-      else { c[ci + j] += alpha * s0; c[ci + j + 1] += alpha * s1; c[ci + j + 2] += alpha * s2; c[ci + j + 3] += alpha * s3; }
+      else { c[ci + j]! += alpha * s0; c[ci + j + 1]! += alpha * s1; c[ci + j + 2]! += alpha * s2; c[ci + j + 3]! += alpha * s3; }
     }
     for (; j < n; j++) {
       let s = 0, ai = a0, bi = o.bo + j * sbj;
       for (let p = 0; p < k; p++, ai += sak, bi += sbk) s += a[ai]! * b[bi]!;
       if (beta === 0) c[ci + j] = alpha * s;
-      else c[ci + j] += alpha * s;
+      else c[ci + j]! += alpha * s;
     }
   }
 }
@@ -63,7 +63,7 @@ export function gemmDirectF64(m: number, n: number, k: number, alpha: number, be
         }
         const ci = o.co + i * ldc + j;
         if (beta === 0) { c[ci] = alpha * s0; c[ci + ldc] = alpha * s1; c[ci + 2 * ldc] = alpha * s2; c[ci + 3 * ldc] = alpha * s3; }
-        else { c[ci] += alpha * s0; c[ci + ldc] += alpha * s1; c[ci + 2 * ldc] += alpha * s2; c[ci + 3 * ldc] += alpha * s3; }
+        else { c[ci]! += alpha * s0; c[ci + ldc]! += alpha * s1; c[ci + 2 * ldc]! += alpha * s2; c[ci + 3 * ldc]! += alpha * s3; }
       }
     }
   }
@@ -78,13 +78,13 @@ export function gemmDirectF64(m: number, n: number, k: number, alpha: number, be
         s0 += x * b[bi]!; s1 += x * b[bi + sbj]!; s2 += x * b[bi + 2 * sbj]!; s3 += x * b[bi + 3 * sbj]!;
       }
       if (beta === 0) { c[ci + j] = alpha * s0; c[ci + j + 1] = alpha * s1; c[ci + j + 2] = alpha * s2; c[ci + j + 3] = alpha * s3; }
-      else { c[ci + j] += alpha * s0; c[ci + j + 1] += alpha * s1; c[ci + j + 2] += alpha * s2; c[ci + j + 3] += alpha * s3; }
+      else { c[ci + j]! += alpha * s0; c[ci + j + 1]! += alpha * s1; c[ci + j + 2]! += alpha * s2; c[ci + j + 3]! += alpha * s3; }
     }
     for (; j < n; j++) {
       let s = 0, ai = a0, bi = o.bo + j * sbj;
       for (let p = 0; p < k; p++, ai += sak, bi += sbk) s += a[ai]! * b[bi]!;
       if (beta === 0) c[ci + j] = alpha * s;
-      else c[ci + j] += alpha * s;
+      else c[ci + j]! += alpha * s;
     }
   }
 }

@@ -53,8 +53,8 @@ export function col2imJs(g: Conv2dGeometry, cols: FloatArray, image: FloatArray)
           if (iy < 0 || iy >= h) continue;
           const src = row + oy * outW;
           let dst = (ci * h + iy) * w + ix0;
-          if (strideW === 1) for (let ox = lo; ox < hi; ox++) image[dst++] += cols[src + ox]!;
-          else for (let ox = lo; ox < hi; ox++, dst += strideW) image[dst] += cols[src + ox]!;
+          if (strideW === 1) for (let ox = lo; ox < hi; ox++) image[dst++]! += cols[src + ox]!;
+          else for (let ox = lo; ox < hi; ox++, dst += strideW) image[dst]! += cols[src + ox]!;
         }
       }
   }

@@ -38,8 +38,8 @@ function axisMatrix(inn: number, out: number, mode: InterpolateMode, alignCorner
     const src = alignCorners ? d * scale : Math.max((d + 0.5) * scale - 0.5, 0);
     const i0 = Math.min(Math.floor(src), inn - 1), i1 = Math.min(i0 + 1, inn - 1);
     const l1 = Math.min(src - i0, 1);
-    m[d * inn + i0] += 1 - l1;
-    m[d * inn + i1] += l1;
+    m[d * inn + i0]! += 1 - l1;
+    m[d * inn + i1]! += l1;
   }
   return m;
 }
