@@ -100,6 +100,21 @@ ints('randint, full, fill_, setAt and to(int32) refuse values outside int32', ()
   assert.equal(tensor([-2.5, 3.9]).to('int32').toArray(), [-2, 3]);
 });
 
+ints('integer sum, prod and cumsum past int32 throw instead of wrapping; results in range stay exact int32', () => {
+  // arange(100000).sum() is 4,999,950,000 (PyTorch's int64); it used to wrap to 704,982,704.
+  throwsNamed(() => arange(100000).sum(), DTypeError, 'sum: the integer result 4999950000 does not fit int32', "x.to('float64').sum()");
+  throwsNamed(() => arange(100000).cumsum(0), DTypeError, 'cumsum: the integer result', 'does not fit int32');
+  throwsNamed(() => arange(1, 14).prod(), DTypeError, 'prod: the integer result 6227020800 does not fit int32');
+  throwsNamed(() => full([3], 2 ** 30, { dtype: 'int32' }).sum(0, true), DTypeError, 'sum: the integer result 3221225472');
+  const s = arange(65536).sum();
+  assert.is(s.dtype, 'int32');
+  assert.is(s.item(), 2147450880); // 65535·65536/2, just inside int32
+  assert.is(arange(100000).to('float64').sum().item(), 4999950000);
+  assert.equal(arange(1, 13).prod().item(), 479001600);
+  assert.equal(tensor([true, true, false]).sum().item(), 2);
+  assert.equal(tensor([[1, 2], [3, 4]], { dtype: 'int32' }).cumsum(1).toArray(), [[1, 3], [3, 7]]);
+});
+
 ints.run();
 
 const names = suite('tensor: dtype and device names, huge shapes');

@@ -1,7 +1,7 @@
 // Reductions over an int, a negative int or a list of dims, with keepdim. The reduced dims are
 // moved last and made contiguous, so each output element reduces one contiguous block.
 import { DTypeError, getBackend, IndexError, ShapeError } from '@groundup/kernels';
-import { allocate, isFloating, requireFloating, type DType, type TypedArray } from './dtype.ts';
+import { allocate, INT32_MAX, INT32_MIN, isFloating, requireFloating, type DType, type TypedArray } from './dtype.ts';
 import { fmt, normalizeDims } from './shape.ts';
 import { Storage } from './storage.ts';
 import { Tensor } from './tensor.ts';
@@ -69,7 +69,24 @@ const sumBlock = (d: TypedArray, s: number, n: number): number => {
   for (let j = s; j < s + n; j++) acc += d[j]!;
   return acc;
 };
-const intOrFloat = (d: DType): DType => (isFloating(d) ? d : 'int32');
+
+/**
+ * An integer reduction's float64 result (exact to 2^53) as int32, or a DTypeError naming the value:
+ * int32 stands in for PyTorch's int64 here, so a result past its range must not wrap silently.
+ */
+function checkedInt32(op: string, r: Tensor): Tensor {
+  const d = r.data, out = new Int32Array(d.length);
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (!(v >= INT32_MIN && v <= INT32_MAX))
+      throw new DTypeError(`${op}: the integer result ${v} does not fit int32 (range ${INT32_MIN}..${INT32_MAX}; groundup's int64 is an alias of int32); convert first, e.g. x.to('float64').${op}()`);
+    out[i] = v;
+  }
+  return result('int32', [...r.shape], out);
+}
+/** sum/prod/cumsum of a float tensor as is; of an int or bool tensor in float64, then checked into int32. */
+const intSafe = (op: string, t: Tensor, run: (dtype: DType) => Tensor): Tensor =>
+  isFloating(t.dtype) ? run(t.dtype) : checkedInt32(op, run('float64'));
 
 /** Strided sum (or mean, with divisor) straight from t's storage: no permuted copy, broadcast dims multiplied. */
 function sumLike(op: string, t: Tensor, dim: Dims | undefined, keepdim: boolean, dtype: DType, mean: boolean): Tensor {
@@ -89,14 +106,14 @@ function channelSums(t: Tensor, plan: ReducePlan, out: Tensor, mean: boolean): b
 }
 
 export const sum = (t: Tensor, dim?: Dims, keepdim = false): Tensor =>
-  attachPure(sumLike('sum', t, dim, keepdim, intOrFloat(t.dtype), false), 'SumBackward0', [t], (g) => [expandBack(g, t, dim, keepdim)]);
+  attachPure(intSafe('sum', t, (dt) => sumLike('sum', t, dim, keepdim, dt, false)), 'SumBackward0', [t], (g) => [expandBack(g, t, dim, keepdim)]);
 
 export function prod(t: Tensor, dim?: Dims, keepdim = false): Tensor {
-  const out = fold('prod', t, dim, keepdim, intOrFloat(t.dtype), (d, s, n) => {
+  const out = intSafe('prod', t, (dt) => fold('prod', t, dim, keepdim, dt, (d, s, n) => {
     let acc = 1;
     for (let j = s; j < s + n; j++) acc *= d[j]!;
     return acc;
-  });
+  }));
   // d prod / d x_i = the product of the others (exact with zeros, unlike prod / x_i).
   return attachPure(out, 'ProdBackward0', [t], (g) => [expandBack(g, t, dim, keepdim).mul(productOfOthers(t, dim))], [t]);
 }
@@ -277,12 +294,15 @@ export function cumsum(t: Tensor, dim: number): Tensor {
   const d = dim < 0 ? dim + t.ndim : dim;
   const moved = t.shape.map((_, i) => i).filter((i) => i !== d).concat([d]);
   const src = blocks('cumsum', t, d, true).data, n = t.shape[d] ?? 1;
-  const out = allocate(intOrFloat(t.dtype), t.numel());
-  for (let s = 0; s < out.length; s += n) {
-    let acc = 0;
-    for (let j = 0; j < n; j++) out[s + j] = acc += src[s + j]!;
-  }
-  const r = permute(Tensor.fromData(out, moved.map((i) => t.shape[i]!)), moved.map((_, i) => moved.indexOf(i))).contiguous();
+  const run = (dtype: DType): Tensor => {
+    const out = allocate(dtype, t.numel());
+    for (let s = 0; s < out.length; s += n) {
+      let acc = 0;
+      for (let j = 0; j < n; j++) out[s + j] = acc += src[s + j]!;
+    }
+    return permute(Tensor.fromData(out, moved.map((i) => t.shape[i]!)), moved.map((_, i) => moved.indexOf(i))).contiguous();
+  };
+  const r = intSafe('cumsum', t, run);
   // The gradient of a running sum is the running sum of the gradient, taken from the end.
   const flip = (x: Tensor): Tensor => x.indexSelect(d, Tensor.fromData(Int32Array.from({ length: n }, (_, i) => n - 1 - i), [n]));
   return attachPure(r, 'CumsumBackward0', [t], (g) => [flip(cumsum(flip(g), d))]);
