@@ -44,6 +44,11 @@ s('ActivationStats: per layer and batch, mean / std / near zero / histogram of t
   const png = readFileSync(stats.colorDim(0, join(dir, 'cd.png')));
   assert.equal([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
   assert.throws(() => new ActivationStats().hist(0), (e: Error) => e instanceof LearnerError);
+  // A negative layer counts from the end, as the book's color_dim(-2).
+  assert.equal(stats.layerStats(-2), stats.layerStats(0));
+  assert.equal(stats.hist(-1), stats.hist(1));
+  assert.throws(() => stats.layerStats(-3), /layer -3 does not exist/);
+  assert.throws(() => stats.layerStats(2), /layer 2 does not exist/);
 });
 s('ActivationStats removes its hooks after the fit, and when the fit fails', () => {
   const stats = new ActivationStats();

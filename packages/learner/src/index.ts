@@ -11,7 +11,7 @@ export {
 } from './cancel.ts';
 export { LearnerError } from './errors.ts';
 export {
-  accuracy, errorRate, AvgMetric, AvgLoss, AvgSmoothLoss, toMetric, findBs, snakeName, type Metric, type MetricFunc,
+  accuracy, errorRate, topKAccuracy, AvgMetric, AvgLoss, AvgSmoothLoss, toMetric, findBs, snakeName, type Metric, type MetricFunc,
 } from './metrics.ts';
 export {
   makeOptimizer, isRNNOutput,

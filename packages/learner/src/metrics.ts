@@ -20,8 +20,8 @@ export interface Metric {
  */
 export type MetricFunc = (pred: Tensor, targ: Tensor) => Tensor | number;
 
-/** camelCase → snake_case: errorRate → error_rate. */
-export const snakeName = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+/** camelCase → snake_case as fastai's camel2snake: errorRate → error_rate, topKAccuracy → top_k_accuracy. */
+export const snakeName = (s: string): string => s.replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 
 /** The number of items in a batch: the first dim of the first target (or of the first input when there is none). */
 export function findBs(learn: Learner): number {
@@ -45,6 +45,22 @@ export function accuracy(pred: Tensor, targ: Tensor, axis = -1): Tensor {
   if (p.shape.join() !== targ.shape.join())
     throw new LearnerError(`accuracy: the predicted classes have shape [${p.shape}] (argmax of [${pred.shape}] over axis ${axis}) but the targets have shape [${targ.shape}]; the targets should be class indices, one per prediction`);
   return p.eq(targ).float().mean();
+}
+
+/**
+ * fastai's top_k_accuracy: the share of items whose target is among the k highest predictions
+ * (ch14's exercise; top-5 is ImageNet's usual second number). As a metric with another k:
+ * `new AvgMetric((p, t) => topKAccuracy(p, t, 3), 'top_3_accuracy')`.
+ */
+export function topKAccuracy(pred: Tensor, targ: Tensor, k = 5, axis = -1): Tensor {
+  const d = axis < 0 ? axis + pred.ndim : axis;
+  if (!(Number.isInteger(k) && k >= 1 && k <= (pred.shape[d] ?? 0)))
+    throw new LearnerError(`topKAccuracy: k must be an integer from 1 to the ${pred.shape[d] ?? 0} classes of axis ${axis} of [${pred.shape}], got ${k}`);
+  const top = pred.topk(k, d).indices;
+  const want = [...top.shape.slice(0, d), ...top.shape.slice(d + 1)];
+  if (want.join() !== targ.shape.join())
+    throw new LearnerError(`topKAccuracy: the predictions [${pred.shape}] give one class list per item of shape [${want}], but the targets have shape [${targ.shape}]; the targets should be class indices, one per prediction`);
+  return top.eq(targ.unsqueeze(d).expandAs(top)).sum(d).float().mean();
 }
 
 /** 1 − accuracy. */

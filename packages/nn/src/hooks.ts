@@ -6,13 +6,38 @@
 import { AutogradError, ShapeError } from '@groundup/kernels';
 import { attach, cat, Tensor } from '@groundup/tensor';
 
-/** Returned by every register*Hook: remove() unregisters the hook (calling it twice is harmless). */
+/**
+ * Returned by every register*Hook: remove() unregisters the hook (calling it twice is harmless).
+ * A handle is also disposable, as PyTorch's is a context manager (`with handle:`):
+ *   { using h = layer.registerForwardHook(fn); model.call(x); }   // removed at the closing brace
+ */
 export class RemovableHandle {
   private static nextId = 0;
   readonly id = RemovableHandle.nextId++;
   constructor(private readonly registry: Map<number, unknown>) {}
   remove(): void {
     this.registry.delete(this.id);
+  }
+  /** Whether the hook is still registered. */
+  get active(): boolean { return this.registry.has(this.id); }
+  [Symbol.dispose](): void { this.remove(); }
+}
+
+/** Anything with remove(): a RemovableHandle, or a hook object of one's own (fastai's Hook). */
+export interface Removable { remove(): void }
+
+/**
+ * Runs fn with hooks registered, and removes them when fn returns or throws (the book's `with`
+ * block, for code that does not use `using`):
+ *   const acts = withHooks([body.registerForwardHook(store)], () => model.call(x));
+ * `hooks` may also be a function that registers them, called first.
+ */
+export function withHooks<T>(hooks: readonly Removable[] | (() => readonly Removable[]), fn: () => T): T {
+  const hs = typeof hooks === 'function' ? hooks() : hooks;
+  try {
+    return fn();
+  } finally {
+    for (const h of hs) h.remove();
   }
 }
 

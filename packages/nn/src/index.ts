@@ -4,7 +4,7 @@
 // PyTorch's model(x) is model.call(x) (hooks run); model.forward(x) runs forward alone.
 export { Module, type AnyModule, type ForwardHook, type ForwardPreHook, type BackwardHook } from './module.ts';
 export { Parameter } from './parameter.ts';
-export { RemovableHandle, type Grads } from './hooks.ts';
+export { RemovableHandle, withHooks, type Removable, type Grads } from './hooks.ts';
 export { Sequential } from './sequential.ts';
 export { ModuleList } from './module-list.ts';
 export { Identity } from './identity.ts';
@@ -16,6 +16,7 @@ export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batchnorm.ts'
 export { Dropout, type DropoutLayerOptions } from './dropout.ts';
 export { Flatten } from './flatten.ts';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d } from './pooling.ts';
+export { Upsample } from './upsample.ts';
 export { Embedding, type EmbeddingLayerOptions } from './embedding.ts';
 export { RNNCell, LSTMCell, GRUCell, type RNNCellOptions } from './rnn-cell.ts';
 export { RNN, LSTM, GRU, type RNNOptions, type RNNLayerOptions } from './rnn.ts';

@@ -89,11 +89,18 @@ export class ActivationStats extends Callback {
   }
   override cleanup(): void { this.afterFit(); }
 
+  /** Layer i as an index from 0; a negative i counts from the end, as the book's color_dim(-2). */
+  #index(i: number): number {
+    const n = this.modules.length, j = i < 0 ? i + n : i;
+    if (!Number.isInteger(i) || j < 0 || j >= n)
+      throw new LearnerError(`ActivationStats: layer ${i} does not exist; layers 0..${n - 1} (or −1..−${n}) are hooked (${this.modules.map((m) => m.constructor.name).join(', ')})`);
+    return j;
+  }
+
   #layer(i: number): LayerStats[] {
-    if (!Number.isInteger(i) || i < 0 || i >= this.modules.length)
-      throw new LearnerError(`ActivationStats: layer ${i} does not exist; layers 0..${this.modules.length - 1} are hooked (${this.modules.map((m) => m.constructor.name).join(', ')})`);
+    const j = this.#index(i);
     if (this.stats.length === 0) throw new LearnerError('ActivationStats: nothing recorded yet; train first (learn.fit)');
-    return this.stats.map((s) => s[i]!);
+    return this.stats.map((s) => s[j]!);
   }
 
   /** [means, stds, nearZeros] of layer i, one value per recorded batch. */
@@ -113,7 +120,7 @@ export class ActivationStats extends Callback {
   plotLayerStats(i: number, path = `plots/layer-stats-${i}.svg`): string {
     const [means, stds, near] = this.layerStats(i);
     const x = means.map((_, k) => k * this.every);
-    const name = this.modules[i]!.constructor.name;
+    const name = this.modules[this.#index(i)]!.constructor.name;
     return saveChart(path, [
       { title: 'mean', xLabel: 'training batch', series: [{ x, y: means, color: '#1f77b4' }] },
       { title: 'std', xLabel: 'training batch', series: [{ x, y: stds, color: '#ff7f0e' }] },

@@ -6,6 +6,7 @@ export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOption
 export {
   maxPool2d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d, type Size2, type MaxPool2dOptions, type AvgPool2dOptions, type AdaptiveSize,
 } from './pool.ts';
+export { interpolate, type InterpolateMode, type InterpolateOptions } from './interpolate.ts';
 export { batchNorm, type BatchNormOptions } from './batchnorm.ts';
 export { dropout, type DropoutOptions } from './dropout.ts';
 export { embedding, type EmbeddingOptions } from './embedding.ts';
