@@ -1,6 +1,6 @@
 // The chapter's training runs as the book makes them: which loaders, which loss, which
 // callbacks, fit_one_cycle's epochs and learning rate, and the book's accuracies (§7.4).
-import { F, type Module } from '@groundup/nn';
+import { F, type Embedding, type Module } from '@groundup/nn';
 import { accuracy, crossEntropyLossFlat, Learner, ModelResetter, RNNRegularizer, type LearnerModel, type LossFunc } from '@groundup/learner';
 import type { DataLoaders } from '@groundup/data';
 import type { Tensor } from '@groundup/tensor';
@@ -8,6 +8,8 @@ import { LMModel1, LMModel2, LMModel3, LMModel4, LMModel5, LMModel6, LMModel7, l
 import { LMModelGRU } from './gru.ts';
 
 type Loaders = DataLoaders<[Tensor, Tensor]>;
+/** Every model of the chapter: tokens in, an embedding iH first. */
+export type LanguageModel = Module<[Tensor], unknown> & { iH: Embedding };
 export type LoadersKind = 'plain' | 'grouped' | 'sequences';
 
 export interface Run {
@@ -20,7 +22,7 @@ export interface Run {
   wd?: number;
   /** the book's final and best valid accuracy (null where the book has no run) */
   book: { final: number; best: number } | null;
-  model(vocabSz: number): Module<[Tensor], unknown>;
+  model(vocabSz: number): LanguageModel;
   lossFunc(vocabSz: number): LossFunc;
   /** ModelResetter, and for LMModel7 RNNRegularizer(alpha 2, beta 1) (fastai's TextLearner adds both) */
   cbs: 'none' | 'resetter' | 'text';
@@ -48,7 +50,7 @@ export const run = (name: string): Run => {
 };
 
 /** The Learner of a run (the model is made here unless given); metrics = accuracy. */
-export function learnerFor(r: Run, dls: Loaders, vocabSz: number, opts: { progress?: boolean; model?: Module<[Tensor], unknown> } = {}): Learner<LearnerModel> {
+export function learnerFor(r: Run, dls: Loaders, vocabSz: number, opts: { progress?: boolean; model?: LanguageModel } = {}): Learner<LearnerModel> {
   const cbs = r.cbs === 'none' ? [] : r.cbs === 'resetter' ? [new ModelResetter()] : [new ModelResetter(), new RNNRegularizer(2, 1)];
   const model = (opts.model ?? r.model(vocabSz)) as unknown as LearnerModel;
   return new Learner(dls, model, { lossFunc: r.lossFunc(vocabSz), metrics: [accuracy], cbs, progress: opts.progress ?? true });
