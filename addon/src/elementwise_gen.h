@@ -640,8 +640,60 @@ static void k74(long rows, long cols, const double* P, float* out, long ors, con
   }
 }
 
-// bceElementwise:fwd: -(y * (log(x) > -100 ? log(x) : -100) + (1 - y) * (log1p(-x) > -100 ? log1p(-x) : -100))
+// leakyRelu:fwd: x > 0 ? x : x * negativeSlope
 static void k75(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+  const float v_negativeSlope = static_cast<float>(P[0]);
+  for (long r = 0; r < rows; r++) {
+    float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
+    for (long j = 0; j < cols; j++) { const float v_x = a0[j]; o[j] = v_x > 0.f ? v_x : v_x * v_negativeSlope; }
+  }
+}
+
+// leakyRelu:g0: x > 0 ? g : g * negativeSlope
+static void k76(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+  const float v_negativeSlope = static_cast<float>(P[0]);
+  for (long r = 0; r < rows; r++) {
+    float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
+    for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_x = a1[j]; o[j] = v_x > 0.f ? v_g : v_g * v_negativeSlope; }
+  }
+}
+
+// gelu:fwd: approximate != 0 ? 0.5 * x * (1 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))) : x * 0.5 * (1 + erf(x * 0.7071067811865476))
+static void k77(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+  const float v_approximate = static_cast<float>(P[0]);
+  for (long r = 0; r < rows; r++) {
+    float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
+    for (long j = 0; j < cols; j++) { const float v_x = a0[j]; o[j] = v_approximate != 0.f ? 0.5f * v_x * ( 1.f + std::tanh ( 0.7978845608028654f * ( v_x + 0.044715f * v_x * v_x * v_x ) ) ) : v_x * 0.5f * ( 1.f + std::erf ( v_x * 0.7071067811865476f ) ); }
+  }
+}
+
+// gelu:g0: approximate != 0 ? g * (0.5 * (1 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))) + 0.5 * x * (1 - tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)) * tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))) * (0.7978845608028654 * (1 + 0.134145 * x * x))) : g * (0.5 * (1 + erf(x * 0.7071067811865476)) + x * (0.3989422804014327 * exp(-0.5 * x * x)))
+static void k78(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+  const float v_approximate = static_cast<float>(P[0]);
+  for (long r = 0; r < rows; r++) {
+    float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
+    for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_x = a1[j]; o[j] = v_approximate != 0.f ? v_g * ( 0.5f * ( 1.f + std::tanh ( 0.7978845608028654f * ( v_x + 0.044715f * v_x * v_x * v_x ) ) ) + 0.5f * v_x * ( 1.f - std::tanh ( 0.7978845608028654f * ( v_x + 0.044715f * v_x * v_x * v_x ) ) * std::tanh ( 0.7978845608028654f * ( v_x + 0.044715f * v_x * v_x * v_x ) ) ) * ( 0.7978845608028654f * ( 1.f + 0.134145f * v_x * v_x ) ) ) : v_g * ( 0.5f * ( 1.f + std::erf ( v_x * 0.7071067811865476f ) ) + v_x * ( 0.3989422804014327f * std::exp ( - 0.5f * v_x * v_x ) ) ); }
+  }
+}
+
+// silu:fwd: x / (1 + exp(-x))
+static void k79(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+  for (long r = 0; r < rows; r++) {
+    float* o = out + r * ors; const float* a0 = in[0] + r * rs[0];
+    for (long j = 0; j < cols; j++) { const float v_x = a0[j]; o[j] = v_x / ( 1.f + std::exp ( - v_x ) ); }
+  }
+}
+
+// silu:g0: g * sigmoid(x) * (1 + x * (1 - sigmoid(x)))
+static void k80(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+  for (long r = 0; r < rows; r++) {
+    float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
+    for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_x = a1[j]; o[j] = v_g * gu_sigmoid ( v_x ) * ( 1.f + v_x * ( 1.f - gu_sigmoid ( v_x ) ) ); }
+  }
+}
+
+// bceElementwise:fwd: -(y * (log(x) > -100 ? log(x) : -100) + (1 - y) * (log1p(-x) > -100 ? log1p(-x) : -100))
+static void k81(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
     for (long j = 0; j < cols; j++) { const float v_x = a0[j]; const float v_y = a1[j]; o[j] = - ( v_y * ( std::log ( v_x ) > - 100.f ? std::log ( v_x ) : - 100.f ) + ( 1.f - v_y ) * ( std::log1p ( - v_x ) > - 100.f ? std::log1p ( - v_x ) : - 100.f ) ); }
@@ -649,7 +701,7 @@ static void k75(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // bceElementwise:g0: g * (x - y) / ((1 - x) * x > 1e-12 ? (1 - x) * x : 1e-12)
-static void k76(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k82(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1]; const float* a2 = in[2] + r * rs[2];
     for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_x = a1[j]; const float v_y = a2[j]; o[j] = v_g * ( v_x - v_y ) / ( ( 1.f - v_x ) * v_x > 1e-12f ? ( 1.f - v_x ) * v_x : 1e-12f ); }
@@ -657,7 +709,7 @@ static void k76(long rows, long cols, const double* P, float* out, long ors, con
 }
 
 // bceElementwise:g1: g * ((log1p(-x) > -100 ? log1p(-x) : -100) - (log(x) > -100 ? log(x) : -100))
-static void k77(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
+static void k83(long rows, long cols, const double* P, float* out, long ors, const float* const* in, const long* rs) {
   for (long r = 0; r < rows; r++) {
     float* o = out + r * ors; const float* a0 = in[0] + r * rs[0]; const float* a1 = in[1] + r * rs[1];
     for (long j = 0; j < cols; j++) { const float v_g = a0[j]; const float v_x = a1[j]; o[j] = v_g * ( ( std::log1p ( - v_x ) > - 100.f ? std::log1p ( - v_x ) : - 100.f ) - ( std::log ( v_x ) > - 100.f ? std::log ( v_x ) : - 100.f ) ); }
@@ -740,11 +792,17 @@ static const Kernel kKernels[] = {
   {"clamp:g0", "x >= min && x <= max ? g : 0", 2, 2, k72},
   {"softplus:fwd", "x * beta > threshold ? x : ((x * beta > 0 ? x * beta : 0) + log1p(exp(-abs(x * beta)))) / beta", 1, 2, k73},
   {"softplus:g0", "x * beta > threshold ? g : g * sigmoid(x * beta)", 2, 2, k74},
-  {"bceElementwise:fwd", "-(y * (log(x) > -100 ? log(x) : -100) + (1 - y) * (log1p(-x) > -100 ? log1p(-x) : -100))", 2, 0, k75},
-  {"bceElementwise:g0", "g * (x - y) / ((1 - x) * x > 1e-12 ? (1 - x) * x : 1e-12)", 3, 0, k76},
-  {"bceElementwise:g1", "g * ((log1p(-x) > -100 ? log1p(-x) : -100) - (log(x) > -100 ? log(x) : -100))", 2, 0, k77},
+  {"leakyRelu:fwd", "x > 0 ? x : x * negativeSlope", 1, 1, k75},
+  {"leakyRelu:g0", "x > 0 ? g : g * negativeSlope", 2, 1, k76},
+  {"gelu:fwd", "approximate != 0 ? 0.5 * x * (1 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))) : x * 0.5 * (1 + erf(x * 0.7071067811865476))", 1, 1, k77},
+  {"gelu:g0", "approximate != 0 ? g * (0.5 * (1 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))) + 0.5 * x * (1 - tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)) * tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))) * (0.7978845608028654 * (1 + 0.134145 * x * x))) : g * (0.5 * (1 + erf(x * 0.7071067811865476)) + x * (0.3989422804014327 * exp(-0.5 * x * x)))", 2, 1, k78},
+  {"silu:fwd", "x / (1 + exp(-x))", 1, 0, k79},
+  {"silu:g0", "g * sigmoid(x) * (1 + x * (1 - sigmoid(x)))", 2, 0, k80},
+  {"bceElementwise:fwd", "-(y * (log(x) > -100 ? log(x) : -100) + (1 - y) * (log1p(-x) > -100 ? log1p(-x) : -100))", 2, 0, k81},
+  {"bceElementwise:g0", "g * (x - y) / ((1 - x) * x > 1e-12 ? (1 - x) * x : 1e-12)", 3, 0, k82},
+  {"bceElementwise:g1", "g * ((log1p(-x) > -100 ? log1p(-x) : -100) - (log(x) > -100 ? log(x) : -100))", 2, 0, k83},
 };
-static const int kKernelCount = 78;
+static const int kKernelCount = 84;
 
 }  // namespace ew
 }  // namespace gu

@@ -4,6 +4,7 @@
 // from each; OpMethods<typeof elementwiseRecords> gives the methods' types. Gradients follow PyTorch 1.13's
 // derivatives.yaml, in its order of operations. Values are computed in double precision and stored
 // in the result dtype (exact for + − × ÷ and sqrt in float32); NaN propagates as in PyTorch.
+import { OpError } from '@groundup/kernels';
 import { isFloating, type DType } from './dtype.ts';
 import { defineOps } from './ops/define.ts';
 import type { OpMethods, OpSpec } from './ops/record.ts';
@@ -14,6 +15,9 @@ export { assignInPlace } from './ops/define.ts';
 
 const notBool = (op: string, fix: string) => (d: readonly (DType | null)[]): string | null =>
   (d[0] === 'bool' ? `${op}: ${fix}` : null);
+/** Activations PyTorch defines for floating-point tensors only. */
+const floatOnly = (op: string) => (d: readonly (DType | null)[]): string | null =>
+  (d[0] === 'float32' || d[0] === 'float64' ? null : `${op}: expects a floating-point tensor, got ${d[0]}; call .float() first`);
 /** Integer or bool tensors clamped to a fractional bound give float32, as in PyTorch. */
 const clampDType = (d: readonly (DType | null)[], [lo, hi]: readonly number[]): DType => {
   const x = d[0]!;
@@ -108,7 +112,28 @@ export const elementwiseRecords = {
     name: 'softplus', arity: 1, params: ['beta', 'threshold'], defaults: { beta: 1, threshold: 20 }, method: false,
     expr: 'x * beta > threshold ? x : ((x * beta > 0 ? x * beta : 0) + log1p(exp(-abs(x * beta)))) / beta',
     grad: ['x * beta > threshold ? g : g * sigmoid(x * beta)'], saves: ['x'], dtype: 'float',
-    check: (d) => (d[0] === 'float32' || d[0] === 'float64' ? null : `softplus: expects a floating-point tensor, got ${d[0]}; call .float() first`),
+    check: floatOnly('softplus'),
+  },
+  /** x where x > 0, else negativeSlope·x (PyTorch's default slope 0.01); the gradient at 0 is the slope's, as in PyTorch. */
+  leakyRelu: {
+    name: 'leakyRelu', arity: 1, params: ['negativeSlope'], defaults: { negativeSlope: 0.01 }, method: false,
+    expr: 'x > 0 ? x : x * negativeSlope', grad: ['x > 0 ? g : g * negativeSlope'], saves: ['x'], dtype: 'same', check: floatOnly('leakyRelu'),
+  },
+  /**
+   * x·Φ(x) (approximate 0: PyTorch's 'none', with erf) or 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
+   * (approximate 1: 'tanh'); the gradients are PyTorch 1.13's GeluBackward formulas. Call it as gelu(x, 'tanh').
+   */
+  gelu: {
+    name: 'gelu', arity: 1, params: ['approximate'], defaults: { approximate: 0 }, method: false, saves: ['x'], dtype: 'same', check: floatOnly('gelu'),
+    expr: 'approximate != 0 ? 0.5 * x * (1 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))) : x * 0.5 * (1 + erf(x * 0.7071067811865476))',
+    grad: ['approximate != 0 ? g * (0.5 * (1 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))) + 0.5 * x * ' +
+      '(1 - tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)) * tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))) * ' +
+      '(0.7978845608028654 * (1 + 0.134145 * x * x))) : g * (0.5 * (1 + erf(x * 0.7071067811865476)) + x * (0.3989422804014327 * exp(-0.5 * x * x)))'],
+  },
+  /** x·sigmoid(x) (swish); the gradient is sigmoid(x)·(1 + x·(1 − sigmoid(x))), PyTorch's silu_backward. */
+  silu: {
+    name: 'silu', arity: 1, method: false, expr: 'x / (1 + exp(-x))', grad: ['g * sigmoid(x) * (1 + x * (1 - sigmoid(x)))'], saves: ['x'], dtype: 'same',
+    check: floatOnly('silu'),
   },
 } as const satisfies Record<string, OpSpec>;
 
@@ -118,8 +143,15 @@ export type ElementwiseMethods = OpMethods<typeof elementwiseRecords>;
 export const {
   add, sub, mul, div, pow, maximum, minimum, remainder, addcmul, addcdiv, addcdivSqrt, where, lt, le, gt, ge, eq, ne, logicalAnd, logicalOr, logicalXor,
   logicalNot, isnan, isinf, isfinite, neg, abs, sqrt, rsqrt, exp, log, log1p, expm1, sin, cos, sigmoid, tanh, relu, square, reciprocal,
-  sign, floor, ceil, round, clamp, softplus,
+  sign, floor, ceil, round, clamp, softplus, leakyRelu, silu, gelu: geluRecord,
 } = defineOps(elementwiseRecords);
+
+export type GeluApproximate = 'none' | 'tanh';
+/** x·Φ(x), or its tanh approximation with approximate 'tanh' (PyTorch's F.gelu). */
+export function gelu(x: Tensor, approximate: GeluApproximate = 'none'): Tensor {
+  if (approximate !== 'none' && approximate !== 'tanh') throw new OpError(`gelu: approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
+  return geluRecord(x, approximate === 'tanh' ? 1 : 0);
+}
 
 export const clampMin = (a: Tensor, min: number): Tensor => clamp(a, min, null);
 export const clampMax = (a: Tensor, max: number): Tensor => clamp(a, null, max);

@@ -4,6 +4,7 @@
 // operators + - * / < <= > >= == != && || ! ?: and parentheses, and the functions below. No %
 // (its float meaning differs between the languages): use fmod().
 import { OpError } from '@groundup/kernels';
+import { erf } from './erf.ts';
 
 interface Fn { arity: number; js: string; c: string }
 
@@ -28,6 +29,8 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = {
   isfinite: { arity: 1, js: 'Number.isFinite', c: 'std::isfinite' },
   /** 1/(1 + e^−x), in the form that does not overflow for either sign. */
   sigmoid: { arity: 1, js: 'H.sigmoid', c: 'gu_sigmoid' },
+  /** The error function (gelu's exact form). */
+  erf: { arity: 1, js: 'H.erf', c: 'std::erf' },
 };
 
 /** Named constants. */
@@ -44,6 +47,7 @@ export const HELPERS = {
   },
   fmod: (a: number, b: number): number => a % b,
   sigmoid: (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+  erf,
 };
 
 type Token = { kind: 'num' | 'id' | 'op'; text: string };
