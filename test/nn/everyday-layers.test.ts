@@ -27,14 +27,14 @@ function build(c: LayerCase): AnyModule {
   const dtype = k.dtype === 'float64' ? 'float64' as const : 'float32' as const;
   switch (c.layer) {
     // Defaults are left to the layer, so that they are checked too.
-    case 'LayerNorm': return new LayerNorm(k.shape, { ...(k.eps ? { eps: k.eps } : {}), ...(k.affine === false ? { elementwiseAffine: false } : {}), dtype });
-    case 'GroupNorm': return new GroupNorm(k.groups, k.channels, { ...(k.eps ? { eps: k.eps } : {}), ...(k.affine === false ? { affine: false } : {}), dtype });
+    case 'LayerNorm': return new LayerNorm(k.shape!, { ...(k.eps ? { eps: k.eps } : {}), ...(k.affine === false ? { elementwiseAffine: false } : {}), dtype });
+    case 'GroupNorm': return new GroupNorm(k.groups!, k.channels!, { ...(k.eps ? { eps: k.eps } : {}), ...(k.affine === false ? { affine: false } : {}), dtype });
     case 'LeakyReLU': return k.slope ? new LeakyReLU(k.slope) : new LeakyReLU();
     case 'GELU': return k.approximate ? new GELU(k.approximate) : new GELU();
     case 'SiLU': return new SiLU();
     case 'Softplus': return k.beta ? new Softplus(k.beta, k.threshold) : new Softplus();
-    case 'Conv1d': return new Conv1d(k.in, k.out, k.k, { stride: k.stride ?? 1, padding: k.padding ?? 0, bias: k.bias ?? true, dtype });
-    case 'Unflatten': return new Unflatten(k.dim, k.size);
+    case 'Conv1d': return new Conv1d(k.in!, k.out!, k.k!, { stride: k.stride ?? 1, padding: k.padding ?? 0, bias: k.bias ?? true, dtype });
+    case 'Unflatten': return new Unflatten(k.dim!, k.size!);
     case 'Dropout2d': return new Dropout2d(k.p);
     default: throw new Error(`fixture: unknown layer ${c.layer}`);
   }
