@@ -162,6 +162,9 @@ dict('named children in insertion order, get/set/has/keys/values/items, state di
   assert.ok(d.pop('a') instanceof Linear);
   assert.equal(d.keys(), ['b', 'c']);
   assert.equal(Object.keys(d.stateDict()), []);
+  d.set('a', new Linear(1, 1)); // a popped name added again goes last, as in a Python dict
+  assert.equal(d.keys(), ['b', 'c', 'a']);
+  assert.ok(d.pop('a') instanceof Linear && !('a' in d));
   assert.is(String(new ModuleDict()), 'ModuleDict()');
   d.clear();
   assert.is(d.length, 0);

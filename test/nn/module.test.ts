@@ -328,6 +328,9 @@ print('nested modules, extra lines and every layer line', () => {
     ')',
   ].join('\n'));
   assert.is(String(new Dropout(0.25)), 'Dropout(p=0.25, inplace=False)');
+  // A padding given by name prints as PyTorch 1.13 prints it.
+  assert.is(String(new Conv2d(1, 4, 3, { padding: 'same' })), 'Conv2d(1, 4, kernel_size=(3, 3), stride=(1, 1), padding=same)');
+  assert.is(String(new Conv2d(1, 4, 3, { padding: 'valid' })), 'Conv2d(1, 4, kernel_size=(3, 3), stride=(1, 1), padding=valid)');
   assert.is(String(new Flatten()), 'Flatten(start_dim=1, end_dim=-1)');
   assert.is(String(new AdaptiveAvgPool2d(1)), 'AdaptiveAvgPool2d(output_size=1)');
   assert.is(String(new BatchNorm2d(4, { momentum: null, eps: 1e-3 })), 'BatchNorm2d(4, eps=0.001, momentum=None, affine=True, track_running_stats=True)');

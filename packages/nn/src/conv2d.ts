@@ -30,12 +30,14 @@ export function resetConvParameters(weight: Tensor, bias: Tensor | null): void {
   }
 }
 
-type Geometry = { inChannels: number; outChannels: number; kernelSize: [number, number]; stride: [number, number]; padding: [number, number]; bias: unknown };
+type Geometry = { inChannels: number; outChannels: number; kernelSize: [number, number]; stride: [number, number]; padding: [number, number]; bias: unknown; paddingMode?: 'same' | 'valid' | null };
 /** A conv layer's line as PyTorch prints it, e.g. `1, 8, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1)`. */
 export function convRepr(m: Geometry, outputPadding: [number, number] = [0, 0]): string {
   const t = (p: [number, number]): string => `(${p[0]}, ${p[1]})`;
   let s = `${m.inChannels}, ${m.outChannels}, kernel_size=${t(m.kernelSize)}, stride=${t(m.stride)}`;
-  if (m.padding[0] !== 0 || m.padding[1] !== 0) s += `, padding=${t(m.padding)}`;
+  // PyTorch prints a string padding as given (padding=same), numbers as a pair.
+  if (m.paddingMode) s += `, padding=${m.paddingMode}`;
+  else if (m.padding[0] !== 0 || m.padding[1] !== 0) s += `, padding=${t(m.padding)}`;
   if (outputPadding[0] !== 0 || outputPadding[1] !== 0) s += `, output_padding=${t(outputPadding)}`;
   if (!m.bias) s += ', bias=False';
   return s;
@@ -45,6 +47,8 @@ export class Conv2d extends Module<[Tensor], Tensor> {
   readonly kernelSize: [number, number];
   readonly stride: [number, number];
   readonly padding: [number, number];
+  /** 'same' or 'valid' when the padding was given by name (it prints so), else null. */
+  readonly paddingMode: 'same' | 'valid' | null;
   weight: Parameter;
   bias: Parameter | null;
 
@@ -54,6 +58,7 @@ export class Conv2d extends Module<[Tensor], Tensor> {
     this.stride = pair(opts.stride ?? 1);
     const [kh, kw] = this.kernelSize;
     const pad = opts.padding ?? 0;
+    this.paddingMode = pad === 'same' || pad === 'valid' ? pad : null;
     if (pad === 'same') {
       if (this.stride[0] !== 1 || this.stride[1] !== 1) throw new ShapeError(`Conv2d: padding 'same' needs stride 1, got stride [${this.stride}]`);
       if (kh % 2 === 0 || kw % 2 === 0) throw new ShapeError(`Conv2d: padding 'same' is supported for odd kernel sizes only, got [${kh}, ${kw}]; pad explicitly`);

@@ -1,6 +1,6 @@
 // ModuleDict: named child modules in insertion order, as PyTorch's nn.ModuleDict. Each entry is a
 // registered child (its parameters appear as `name.param` in the state dict); setting an existing
-// name replaces the module in place. It has no forward: look modules up in the parent's forward.
+// name replaces the module in place; a popped name added again goes last. It has no forward: look modules up in the parent's forward.
 import { IndexError } from '@groundup/kernels';
 import { Module, type AnyModule } from './module.ts';
 
@@ -24,10 +24,10 @@ export class ModuleDict extends Module<unknown[], never> {
   /** Removes the module under key and returns it (PyTorch's pop). */
   pop(key: string): AnyModule {
     const m = this.get(key);
-    this.registerModule(key, null);
+    this.unregisterModule(key);
     return m;
   }
-  clear(): void { for (const k of this.keys()) this.registerModule(k, null); }
+  clear(): void { for (const k of this.keys()) this.unregisterModule(k); }
   keys(): string[] { return this.registeredModules().map(([k]) => k); }
   values(): AnyModule[] { return this.registeredModules().map(([, m]) => m); }
   items(): [string, AnyModule][] { return this.registeredModules(); }

@@ -104,6 +104,12 @@ export class Module<In extends unknown[] = Tensor[], Out = Tensor> {
   }
   /** Alias of registerModule, as PyTorch's add_module. */
   addModule(name: string, module: AnyModule | null): void { this.registerModule(name, module); }
+  /** Forgets a child module, name and place (PyTorch's `del self._modules[name]`): registered again, it goes last. */
+  protected unregisterModule(name: string): void {
+    if (this.#scan().get(name) !== 'module') return;
+    this.#s.names.delete(name);
+    delete (this as unknown as Record<string, unknown>)[name];
+  }
 
   // ---------------------------------------------------------------- traversal
   /** Direct children with their names (each module once). */
