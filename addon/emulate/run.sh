@@ -15,6 +15,6 @@ for f in cuda_device cuda_gemm cuda_conv; do
   if grep -q '<<<' "$out/$f.cc"; then echo "emulate: a launch in $f.cu was not rewritten" >&2; exit 1; fi
 done
 ${CXX:-g++} -std=c++20 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -I"$here" -I"$src" -mavx2 -mfma \
-  "$here/harness.cc" "$out"/cuda_*.cc "$src/gemm_avx2.cc" "$src/gemm_dot.cc" "$src/conv2d.cc" "$src/im2col.cc" "$src/pool.cc" "$src/scratch.cc" \
+  "$here/harness.cc" "$out"/cuda_*.cc "$src/gemm_avx2.cc" "$src/gemm_dot.cc" "$src/conv2d.cc" "$src/conv_direct.cc" "$src/im2col.cc" "$src/pool.cc" "$src/scratch.cc" \
   -o "$out/harness" -lpthread
 "$out/harness"
