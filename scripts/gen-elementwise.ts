@@ -5,9 +5,9 @@
 // refused at run time (its expression no longer matches) and test/kernels/native-elementwise.test.ts fails.
 //   pnpm gen:elementwise            (writes the header)
 //   pnpm gen:elementwise --check    (exits 1 when the committed header is stale)
-import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { builtInOps, opRecords, toC, type Expr, type OpRecord } from '@groundup/tensor';
+import { writeOrCheck } from './generated-file.ts';
 
 const out = fileURLToPath(new URL('../addon/src/elementwise_gen.h', import.meta.url));
 const ARRAY_ORDER = { fwd: ['x', 'y', 'z'], grad: ['g', 'x', 'y', 'z', 'out'] };
@@ -65,16 +65,5 @@ static const int kKernelCount = ${entries.length};
 }
 
 if (process.argv[1] && /gen-elementwise\.ts$/.test(process.argv[1])) {
-  const text = generate();
-  if (process.argv.includes('--check')) {
-    let have = '';
-    try { have = readFileSync(out, 'utf8'); } catch { /* missing */ }
-    if (have !== text) {
-      console.error('gen-elementwise: addon/src/elementwise_gen.h is stale; run `pnpm gen:elementwise` and rebuild the addon (`pnpm build:addon`)');
-      process.exit(1);
-    }
-  } else {
-    writeFileSync(out, text);
-    console.log(`gen-elementwise: wrote ${out}`);
-  }
+  writeOrCheck('gen-elementwise', out, generate(), 'pnpm gen:elementwise');
 }

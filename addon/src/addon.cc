@@ -16,12 +16,11 @@
 #include "cuda_api.h"
 #include "elementwise.h"
 #include "gemm.h"
+#include "kernels_gen.h"
 #include "pool.h"
 #include "scratch.h"
 
 namespace gu {
-
-void registerCuda(Napi::Env env, Napi::Object exports);  // cuda_bindings.cc
 
 namespace {
 
@@ -46,10 +45,13 @@ Napi::Value Gemm(const Napi::CallbackInfo& info, const char* op) {
   });
 }
 
-Napi::Value GemmF32(const Napi::CallbackInfo& info) { return Gemm<float>(info, "native gemm"); }
-Napi::Value GemmF64(const Napi::CallbackInfo& info) { return Gemm<double>(info, "native gemmF64"); }
+}  // namespace
 
-Napi::Value ConvForward(const Napi::CallbackInfo& info) {
+// The bindings, declared in kernels_gen.h and exported by registerBindings().
+Napi::Value bindGemm(const Napi::CallbackInfo& info) { return Gemm<float>(info, "native gemm"); }
+Napi::Value bindGemmF64(const Napi::CallbackInfo& info) { return Gemm<double>(info, "native gemmF64"); }
+
+Napi::Value bindConv2dForward(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     const char* op = "native conv2dForward";
     auto lock = requireCpu(op);
@@ -58,7 +60,7 @@ Napi::Value ConvForward(const Napi::CallbackInfo& info) {
   });
 }
 
-Napi::Value ConvBackwardData(const Napi::CallbackInfo& info) {
+Napi::Value bindConv2dBackwardData(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     const char* op = "native conv2dBackwardData";
     auto lock = requireCpu(op);
@@ -67,7 +69,7 @@ Napi::Value ConvBackwardData(const Napi::CallbackInfo& info) {
   });
 }
 
-Napi::Value ConvBackwardWeight(const Napi::CallbackInfo& info) {
+Napi::Value bindConv2dBackwardWeight(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     const char* op = "native conv2dBackwardWeight";
     auto lock = requireCpu(op);
@@ -77,7 +79,7 @@ Napi::Value ConvBackwardWeight(const Napi::CallbackInfo& info) {
 }
 
 /** (geometry, image[c,h,w], cols[c·kh·kw, outH·outW]) — one image, as in the Kernels interface. */
-Napi::Value Im2col(const Napi::CallbackInfo& info) {
+Napi::Value bindIm2col(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     const char* op = "native im2col";
     auto lock = requireCpu(op);
@@ -90,7 +92,7 @@ Napi::Value Im2col(const Napi::CallbackInfo& info) {
 }
 
 /** (geometry, cols, image): adds cols into image, which the caller zeroes. */
-Napi::Value Col2im(const Napi::CallbackInfo& info) {
+Napi::Value bindCol2im(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     const char* op = "native col2im";
     auto lock = requireCpu(op);
@@ -103,7 +105,7 @@ Napi::Value Col2im(const Napi::CallbackInfo& info) {
 }
 
 /** The generated elementwise loops: [key, expr, arrays, params] for each id. */
-Napi::Value ElementwiseKernels(const Napi::CallbackInfo& info) {
+Napi::Value bindElementwiseKernels(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const int n = elementwiseCount();
   Napi::Array list = Napi::Array::New(env, n);
@@ -123,7 +125,7 @@ Napi::Value ElementwiseKernels(const Napi::CallbackInfo& info) {
  * (id, P, out, in0, in1, …) with P = [rows, cols, outOffset, outRowStride, (offset, rowStride) per
  * input, the record's parameters…]: one generated loop over float32 rows of `cols` contiguous values.
  */
-Napi::Value Elementwise(const Napi::CallbackInfo& info) {
+Napi::Value bindElementwise(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     const char* op = "native elementwise";
     auto lock = requireCpu(op);
@@ -153,22 +155,22 @@ Napi::Value Elementwise(const Napi::CallbackInfo& info) {
 }
 
 /** (x, P = [offset, outer, channels, inner, divisor], out): out[c] = Σ over [outer, ·, inner] / divisor. */
-Napi::Value SumOuterInner(const Napi::CallbackInfo& info) {
+Napi::Value bindSumOuterInner(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     const char* op = "native sumOuterInner";
     auto lock = requireCpu(op);
     Span<float> x = arrayArg<float>(info, 0, op, "x");
-    Params P = paramsArg(info, 1, op, 5);
+    Params P = paramsArg(info, 1, op, kSumParams);
     Span<float> out = arrayArg<float>(info, 2, op, "out");
-    const long off = P.integer(0, "offset", 0), outer = P.integer(1, "outer", 0), c = P.integer(2, "channels", 0),
-               inner = P.integer(3, "inner", 1);
+    const long off = P.integer(kSumOffset, "offset", 0), outer = P.integer(kSumOuter, "outer", 0),
+               c = P.integer(kSumChannels, "channels", 0), inner = P.integer(kSumInner, "inner", 1);
     needLength(op, "x", x.length, double(off) + double(outer) * c * inner, "offset + outer·channels·inner");
     needLength(op, "out", out.length, double(c), "channels");
-    sumOuterInner(x.data + off, outer, c, inner, out.data, P.number(4));
+    sumOuterInner(x.data + off, outer, c, inner, out.data, P.number(kSumDivisor));
   });
 }
 
-Napi::Value Info(const Napi::CallbackInfo& info) {
+Napi::Value bindInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o = Napi::Object::New(env);
   o.Set("avx2", cpuOk);
@@ -177,7 +179,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   return o;
 }
 
-Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+Napi::Value bindSetThreads(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     if (info.Length() < 1 || !info[0].IsNumber())
       throw ArgError(ArgError::Type, "native setThreads: n must be a number");
@@ -188,6 +190,8 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
     setPoolThreads(static_cast<int>(n));
   });
 }
+
+namespace {
 
 void cleanup(void*) {
   // Buffers and workers are process-wide: release them with the last Node environment.
@@ -204,19 +208,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   cpuOk = cpuHasAvx2Fma();
   liveEnvs.fetch_add(1);
   napi_add_env_cleanup_hook(env, cleanup, nullptr);
-  exports.Set("info", Napi::Function::New(env, Info));
-  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
-  exports.Set("gemm", Napi::Function::New(env, GemmF32));
-  exports.Set("gemmF64", Napi::Function::New(env, GemmF64));
-  exports.Set("conv2dForward", Napi::Function::New(env, ConvForward));
-  exports.Set("conv2dBackwardData", Napi::Function::New(env, ConvBackwardData));
-  exports.Set("conv2dBackwardWeight", Napi::Function::New(env, ConvBackwardWeight));
-  exports.Set("im2col", Napi::Function::New(env, Im2col));
-  exports.Set("col2im", Napi::Function::New(env, Col2im));
-  exports.Set("elementwiseKernels", Napi::Function::New(env, ElementwiseKernels));
-  exports.Set("elementwise", Napi::Function::New(env, Elementwise));
-  exports.Set("sumOuterInner", Napi::Function::New(env, SumOuterInner));
-  registerCuda(env, exports);
+  registerBindings(env, exports);
   return exports;
 }
 

@@ -11,6 +11,7 @@
 #include "conv2d.h"
 #include "errors.h"
 #include "gemm.h"
+#include "kernels_gen.h"
 
 namespace gu {
 
@@ -78,10 +79,8 @@ inline void needLength(const char* op, const char* name, size_t have, double nee
                                         std::to_string(static_cast<long long>(need)) + " are needed (" + why + ")");
 }
 
-// Layouts of the parameter blocks; the TS loader (packages/kernels/src/native/params.ts) writes the same.
-enum GemmParam { kTransA, kTransB, kM, kN, kK, kAlpha, kBeta, kAOffset, kLda, kStrideA, kBOffset, kLdb, kStrideB,
-                 kCOffset, kLdc, kStrideC, kBatch, kGemmParams };
-enum ConvParam { kCN, kCC, kCH, kCW, kCO, kCKh, kCKw, kCStrideH, kCStrideW, kCPadH, kCPadW, kCOutH, kCOutW, kConvParams };
+// The parameter blocks' layouts (GemmParam, ConvParam, SumParam) are generated from the kernel
+// manifest into kernels_gen.h, which the TS loader's writers (native/params.ts) follow too.
 
 /** Reads and checks a GEMM: every element of A, B and C it will touch lies inside its array. */
 template <typename T>
@@ -89,24 +88,24 @@ GemmProblem<T> gemmArgs(const Napi::CallbackInfo& info, const char* op) {
   Span<T> a = arrayArg<T>(info, 0, op, "a"), b = arrayArg<T>(info, 1, op, "b"), c = arrayArg<T>(info, 2, op, "c");
   Params P = paramsArg(info, 3, op, kGemmParams);
   GemmProblem<T> g;
-  g.transA = P.integer(kTransA, "transA", 0) != 0;
-  g.transB = P.integer(kTransB, "transB", 0) != 0;
-  g.m = P.integer(kM, "m", 0), g.n = P.integer(kN, "n", 0), g.k = P.integer(kK, "k", 0);
-  g.alpha = static_cast<T>(P.number(kAlpha));
-  const long beta = P.integer(kBeta, "beta", 0);
+  g.transA = P.integer(kGemmTransA, "transA", 0) != 0;
+  g.transB = P.integer(kGemmTransB, "transB", 0) != 0;
+  g.m = P.integer(kGemmM, "m", 0), g.n = P.integer(kGemmN, "n", 0), g.k = P.integer(kGemmK, "k", 0);
+  g.alpha = static_cast<T>(P.number(kGemmAlpha));
+  const long beta = P.integer(kGemmBeta, "beta", 0);
   if (beta > 1) throw ArgError(ArgError::Range, std::string(op) + ": beta must be 0 or 1, got " + std::to_string(beta));
   g.beta = static_cast<int>(beta);
-  g.batch = P.integer(kBatch, "batch", 0);
+  g.batch = P.integer(kGemmBatch, "batch", 0);
   const long rowsA = g.transA ? g.k : g.m, colsA = g.transA ? g.m : g.k;
   const long rowsB = g.transB ? g.n : g.k, colsB = g.transB ? g.k : g.n;
-  g.lda = P.integer(kLda, g.transA ? "lda (≥ m when transA)" : "lda (≥ k)", colsA);
-  g.ldb = P.integer(kLdb, g.transB ? "ldb (≥ k when transB)" : "ldb (≥ n)", colsB);
-  g.ldc = P.integer(kLdc, "ldc (≥ n)", g.n);
-  const long aOff = P.integer(kAOffset, "aOffset", 0), bOff = P.integer(kBOffset, "bOffset", 0);
-  const long cOff = P.integer(kCOffset, "cOffset", 0);
-  g.strideA = P.integer(kStrideA, "strideA", 0);
-  g.strideB = P.integer(kStrideB, "strideB", 0);
-  g.strideC = P.integer(kStrideC, "strideC", 0);
+  g.lda = P.integer(kGemmLda, g.transA ? "lda (≥ m when transA)" : "lda (≥ k)", colsA);
+  g.ldb = P.integer(kGemmLdb, g.transB ? "ldb (≥ k when transB)" : "ldb (≥ n)", colsB);
+  g.ldc = P.integer(kGemmLdc, "ldc (≥ n)", g.n);
+  const long aOff = P.integer(kGemmAOffset, "aOffset", 0), bOff = P.integer(kGemmBOffset, "bOffset", 0);
+  const long cOff = P.integer(kGemmCOffset, "cOffset", 0);
+  g.strideA = P.integer(kGemmStrideA, "strideA", 0);
+  g.strideB = P.integer(kGemmStrideB, "strideB", 0);
+  g.strideC = P.integer(kGemmStrideC, "strideC", 0);
   const double last = static_cast<double>(g.batch - 1);
   if (g.batch > 0 && g.m > 0 && g.n > 0) {
     needLength(op, "c", c.length, cOff + last * g.strideC + double(g.m - 1) * g.ldc + g.n,
@@ -129,11 +128,11 @@ GemmProblem<T> gemmArgs(const Napi::CallbackInfo& info, const char* op) {
 inline ConvGeometry convArgs(const Napi::CallbackInfo& info, size_t i, const char* op) {
   Params P = paramsArg(info, i, op, kConvParams);
   ConvGeometry g;
-  g.n = P.integer(kCN, "n", 0), g.c = P.integer(kCC, "c", 1), g.h = P.integer(kCH, "h", 1), g.w = P.integer(kCW, "w", 1);
-  g.o = P.integer(kCO, "o", 1), g.kh = P.integer(kCKh, "kh", 1), g.kw = P.integer(kCKw, "kw", 1);
-  g.strideH = P.integer(kCStrideH, "strideH", 1), g.strideW = P.integer(kCStrideW, "strideW", 1);
-  g.padH = P.integer(kCPadH, "padH", 0), g.padW = P.integer(kCPadW, "padW", 0);
-  g.outH = P.integer(kCOutH, "outH", 1), g.outW = P.integer(kCOutW, "outW", 1);
+  g.n = P.integer(kConvN, "n", 0), g.c = P.integer(kConvC, "c", 1), g.h = P.integer(kConvH, "h", 1), g.w = P.integer(kConvW, "w", 1);
+  g.o = P.integer(kConvO, "o", 1), g.kh = P.integer(kConvKh, "kh", 1), g.kw = P.integer(kConvKw, "kw", 1);
+  g.strideH = P.integer(kConvStrideH, "strideH", 1), g.strideW = P.integer(kConvStrideW, "strideW", 1);
+  g.padH = P.integer(kConvPadH, "padH", 0), g.padW = P.integer(kConvPadW, "padW", 0);
+  g.outH = P.integer(kConvOutH, "outH", 1), g.outW = P.integer(kConvOutW, "outW", 1);
   const long oh = (g.h + 2 * g.padH - g.kh) / g.strideH + 1, ow = (g.w + 2 * g.padW - g.kw) / g.strideW + 1;
   if (g.h + 2 * g.padH < g.kh || g.w + 2 * g.padW < g.kw || oh != g.outH || ow != g.outW)
     throw ArgError(ArgError::Range, std::string(op) + ": outH×outW " + std::to_string(g.outH) + "×" + std::to_string(g.outW) +

@@ -7,6 +7,7 @@
 #include "args.h"
 #include "conv_args.h"
 #include "cuda_api.h"
+#include "kernels_gen.h"
 
 namespace gu {
 namespace {
@@ -19,7 +20,10 @@ long span(long batch, long stride, long rows, long ld, long cols) {
   return (batch - 1) * stride + (rows - 1) * ld + cols;
 }
 
-Napi::Value CudaInfo(const Napi::CallbackInfo& info) {
+}  // namespace
+
+// The CUDA bindings, declared in kernels_gen.h and exported by registerBindings().
+Napi::Value bindCudaInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const cuda::Status& s = cuda::status();
   Napi::Object o = Napi::Object::New(env);
@@ -31,7 +35,7 @@ Napi::Value CudaInfo(const Napi::CallbackInfo& info) {
   return o;
 }
 
-Napi::Value CudaGemm(const Napi::CallbackInfo& info) {
+Napi::Value bindCudaGemm(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     GemmProblem<float> p = gemmArgs<float>(info, "cuda gemm");
     if (p.m <= 0 || p.n <= 0 || p.batch <= 0) return;
@@ -43,7 +47,7 @@ Napi::Value CudaGemm(const Napi::CallbackInfo& info) {
   });
 }
 
-Napi::Value CudaConvForward(const Napi::CallbackInfo& info) {
+Napi::Value bindCudaConv2dForward(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     ConvArrays r = convForwardArgs(info, "cuda conv2dForward");
     std::lock_guard<std::mutex> lock(deviceMu);
@@ -51,7 +55,7 @@ Napi::Value CudaConvForward(const Napi::CallbackInfo& info) {
   });
 }
 
-Napi::Value CudaConvBackwardData(const Napi::CallbackInfo& info) {
+Napi::Value bindCudaConv2dBackwardData(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     ConvArrays r = convBackwardDataArgs(info, "cuda conv2dBackwardData");
     std::lock_guard<std::mutex> lock(deviceMu);
@@ -59,22 +63,12 @@ Napi::Value CudaConvBackwardData(const Napi::CallbackInfo& info) {
   });
 }
 
-Napi::Value CudaConvBackwardWeight(const Napi::CallbackInfo& info) {
+Napi::Value bindCudaConv2dBackwardWeight(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     ConvArrays r = convBackwardWeightArgs(info, "cuda conv2dBackwardWeight");
     std::lock_guard<std::mutex> lock(deviceMu);
     cuda::conv2dBackwardWeight(r.g, r.x, r.gy, r.out);
   });
-}
-
-}  // namespace
-
-void registerCuda(Napi::Env env, Napi::Object exports) {
-  exports.Set("cudaInfo", Napi::Function::New(env, CudaInfo));
-  exports.Set("cudaGemm", Napi::Function::New(env, CudaGemm));
-  exports.Set("cudaConv2dForward", Napi::Function::New(env, CudaConvForward));
-  exports.Set("cudaConv2dBackwardData", Napi::Function::New(env, CudaConvBackwardData));
-  exports.Set("cudaConv2dBackwardWeight", Napi::Function::New(env, CudaConvBackwardWeight));
 }
 
 }  // namespace gu

@@ -80,9 +80,6 @@ export interface Kernels {
 }
 
 export type KernelName = keyof Kernels;
-export const kernelNames: readonly KernelName[] = [
-  'gemm', 'gemmF64', 'conv2dForward', 'conv2dBackwardData', 'conv2dBackwardWeight', 'im2col', 'col2im', 'elementwise', 'sumOuterInner',
-];
 
 /** A backend may be partial (like tfjs backends): the registry takes missing kernels from js. */
 export interface Backend {

@@ -1,5 +1,6 @@
 export * from './errors.ts';
 export * from './backend.ts';
+export { kernelNames, kernelManifest, paramLayouts, type KernelSpec, type ParamLayout } from './manifest.ts';
 export * from './geometry.ts';
 export * from './registry.ts';
 export { envVar } from './environment.ts';

@@ -5,7 +5,7 @@
 // so that it never interrupts a lesson's output. A backend named explicitly that is unavailable
 // throws a BackendError with its reason.
 import type { Availability, Backend, BackendName, KernelName, Kernels } from './backend.ts';
-import { kernelNames } from './backend.ts';
+import { kernelNames } from './manifest.ts';
 import { envVar, notice } from './environment.ts';
 import { BackendError } from './errors.ts';
 

@@ -4,32 +4,43 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Conv2dGeometry, FloatArray, GemmArgs, KernelName, Kernels } from '../backend.ts';
 import { BackendError, DTypeError, ShapeError } from '../errors.ts';
+import type { AddonControlName, CudaExportName, CudaKernelName, KernelManifest } from '../manifest.ts';
+import { checkAddonExports } from './exports.ts';
 
 type F32 = Float32Array;
 type Params = Float64Array;
 
-/** The raw binding (addon/src/addon.cc, cuda_bindings.cc). Scalars travel in the params blocks of params.ts. */
-export interface NativeAddon {
+/** The non-kernel exports (manifest.ts lists their names). */
+interface ControlTypes {
   info(): { avx2: boolean; threads: number; cpu: string };
   setThreads(n: number): void;
-  gemm(a: F32, b: F32, c: F32, params: Params): void;
-  gemmF64(a: Float64Array, b: Float64Array, c: Float64Array, params: Params): void;
-  conv2dForward(geometry: Params, input: F32, weight: F32, bias: F32 | null, out: F32): void;
-  conv2dBackwardData(geometry: Params, gradOut: F32, weight: F32, gradInput: F32): void;
-  conv2dBackwardWeight(geometry: Params, input: F32, gradOut: F32, gradWeight: F32): void;
-  im2col(geometry: Params, image: F32, cols: F32): void;
-  col2im(geometry: Params, cols: F32, image: F32): void;
   /** The generated record loops: [key, expr, arrays, params] per id. */
   elementwiseKernels(): [string, string, number, number][];
+  cudaInfo(): { compiled: boolean; ok: boolean; code: number; message: string; device: string };
+}
+
+/** The bindings of the manifest's 'custom' kernels. */
+interface CustomBindings {
   elementwise(id: number, params: Params, out: F32, ...inputs: F32[]): void;
   sumOuterInner(x: F32, params: Params, out: F32): void;
-  cudaInfo(): { compiled: boolean; ok: boolean; code: number; message: string; device: string };
-  cudaGemm(a: F32, b: F32, c: F32, params: Params): void;
-  cudaConv2dForward(geometry: Params, input: F32, weight: F32, bias: F32 | null, out: F32): void;
-  cudaConv2dBackwardData(geometry: Params, gradOut: F32, weight: F32, gradInput: F32): void;
-  cudaConv2dBackwardWeight(geometry: Params, input: F32, gradOut: F32, gradWeight: F32): void;
 }
+
+/** A kernel's binding, derived from its `Kernels` signature and its manifest form. */
+type Binding<K extends KernelName> = KernelManifest[K]['form'] extends 'gemm'
+  ? Kernels[K] extends (p: infer A extends GemmArgs<FloatArray>) => void ? (a: A['a'], b: A['b'], c: A['c'], params: Params) => void : never
+  : KernelManifest[K]['form'] extends 'conv'
+    ? Kernels[K] extends (g: Conv2dGeometry, ...arrays: infer R) => void ? (geometry: Params, ...arrays: R) => void : never
+    : K extends keyof CustomBindings ? CustomBindings[K] : never;
+
+/**
+ * The raw binding (addon/src/addon.cc, cuda_bindings.cc), derived from the kernel manifest:
+ * each kernel under its name, the CUDA ones also as cuda<Name>. Scalars travel in parameter blocks (params.ts).
+ */
+export type NativeAddon = { [K in AddonControlName]: ControlTypes[K] } & { [K in KernelName]: Binding<K> } & {
+  [K in CudaKernelName as CudaExportName<K>]: Binding<K>;
+};
 
 export type AddonLoad = { ok: true; addon: NativeAddon; path: string } | { ok: false; reason: string };
 
@@ -56,11 +67,17 @@ export function loadAddon(): AddonLoad {
     cached = { ok: false, reason: `not built (${why}); ${fix}` };
     return cached;
   }
+  let exports: unknown;
   try {
-    const addon = createRequire(import.meta.url)(path) as NativeAddon;
-    cached = { ok: true, addon, path };
+    exports = createRequire(import.meta.url)(path);
   } catch (e) {
     cached = { ok: false, reason: `failed to load ${path}: ${(e as Error).message}; run \`pnpm build:addon\` to rebuild it` };
+    return cached;
+  }
+  try {
+    cached = { ok: true, addon: checkAddonExports<NativeAddon>(exports, path), path };
+  } catch (e) {
+    cached = { ok: false, reason: (e as Error).message }; // a BackendError that names the mismatch and the fix
   }
   return cached;
 }

@@ -1,26 +1,33 @@
 // The parameter blocks passed to the addon: one reused Float64Array per call instead of a
-// dozen scalar arguments, so a call costs a few N-API calls. The layouts match
-// addon/src/args.h (GemmParam, ConvParam).
-import type { Conv2dGeometry, FloatArray, GemmArgs } from '../backend.ts';
+// dozen scalar arguments, so a call costs a few N-API calls. The layouts are the manifest's
+// (paramLayouts); the addon reads them through the enums generated from it (kernels_gen.h).
+import { paramLayouts, type ParamLayout } from '../manifest.ts';
 
-export const GEMM_PARAMS = 17;
-export const CONV_PARAMS = 13;
+type Fields<L extends ParamLayout> = (typeof paramLayouts)[L][number];
+/** The values a block is written from: an object with (at least) the layout's fields. */
+export type ParamSource<L extends ParamLayout> = { readonly [F in Fields<L>]: number | boolean };
+type Writer = (P: Float64Array, src: object) => Float64Array;
 
-export function writeGemmParams(P: Float64Array, p: GemmArgs<FloatArray>): Float64Array {
-  P[0] = p.transA ? 1 : 0; P[1] = p.transB ? 1 : 0;
-  P[2] = p.m; P[3] = p.n; P[4] = p.k;
-  P[5] = p.alpha; P[6] = p.beta;
-  P[7] = p.aOffset; P[8] = p.lda; P[9] = p.strideA;
-  P[10] = p.bOffset; P[11] = p.ldb; P[12] = p.strideB;
-  P[13] = p.cOffset; P[14] = p.ldc; P[15] = p.strideC;
-  P[16] = p.batch;
-  return P;
+/**
+ * One straight-line writer per layout, compiled once from the field list (as the tensor package
+ * compiles its loops): a loop over the names costs ~30× more per call, which small GEMMs would feel.
+ */
+const writers = Object.fromEntries(Object.entries(paramLayouts).map(([layout, fields]) => {
+  const body = fields.map((f, i) => `P[${i}] = +s.${f};`).join(' ');
+  return [layout, new Function('P', 's', `${body} return P;`) as Writer];
+})) as Record<ParamLayout, Writer>;
+
+/** A block sized for the layout. */
+export function paramBlock(layout: ParamLayout): Float64Array {
+  return new Float64Array(paramLayouts[layout].length);
 }
 
-export function writeConvParams(G: Float64Array, g: Conv2dGeometry): Float64Array {
-  G[0] = g.n; G[1] = g.c; G[2] = g.h; G[3] = g.w;
-  G[4] = g.o; G[5] = g.kh; G[6] = g.kw;
-  G[7] = g.strideH; G[8] = g.strideW; G[9] = g.padH; G[10] = g.padW;
-  G[11] = g.outH; G[12] = g.outW;
-  return G;
+/** The layout's writer: src's fields into P in the layout's order (booleans as 0/1); returns P. */
+export function paramWriter<L extends ParamLayout>(layout: L): (P: Float64Array, src: ParamSource<L>) => Float64Array {
+  return writers[layout];
+}
+
+/** Writes src's fields into P in the layout's order (booleans as 0/1) and returns P. */
+export function writeParams<L extends ParamLayout>(P: Float64Array, layout: L, src: ParamSource<L>): Float64Array {
+  return writers[layout](P, src);
 }
