@@ -3,6 +3,7 @@
 // Each throws its named error with the value and the valid range (issue 16).
 import { arange, DeviceError, DTypeError, full, gather, IndexError, indexSelect, linspace, oneHot, randint, scatterAdd, ShapeError, slice, tensor, zeros } from 'groundup';
 import { Linear } from '@groundup/nn';
+import { findBackend } from '@groundup/kernels';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { throwsNamed } from '../helpers/assert.ts';
@@ -134,6 +135,9 @@ names("int64 and long are documented aliases of int32; unknown dtypes throw a DT
 names("x.to('cuda') is a DeviceError with the reason and the fix; to('cpu') is the tensor itself", () => {
   const x = tensor([1, 2]);
   throwsNamed(() => x.to('cuda'), DeviceError, "to('cuda')", 'tensors live on the CPU', 'GROUNDUP_BACKEND=cuda', "setBackend('cuda')");
+  // ...and why the cuda backend is or is not there (e.g. "no CUDA device (35: ...)").
+  const cuda = findBackend('cuda')?.available();
+  if (cuda && !cuda.ok) throwsNamed(() => x.to('cuda'), DeviceError, `the cuda backend: here: ${cuda.reason}`);
   throwsNamed(() => x.to('cuda:0'), DeviceError, "to('cuda:0')");
   assert.is(x.to('cpu'), x);
 });
