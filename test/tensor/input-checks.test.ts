@@ -142,12 +142,27 @@ names("x.to('cuda') is a DeviceError with the reason and the fix; to('cpu') is t
   assert.is(x.to('cpu'), x);
 });
 
+names("x.device, x.cpu(), x.cuda() and {device} on creation, as PyTorch names them", () => {
+  const x = tensor([1, 2]);
+  assert.is(x.device, 'cpu');
+  assert.is(x.cpu(), x);
+  throwsNamed(() => x.cuda(), DeviceError, 'cuda()', 'tensors live on the CPU');
+  assert.is(zeros([2], { device: 'cpu' }).device, 'cpu');
+  assert.equal(tensor([1, 2], { device: 'cpu' }).toArray(), [1, 2]);
+  throwsNamed(() => zeros([2], { device: 'cuda' }), DeviceError, "full({device: 'cuda'})", 'tensors live on the CPU');
+  throwsNamed(() => tensor([1], { device: 'cuda:0' }), DeviceError, "tensor({device: 'cuda:0'})");
+  throwsNamed(() => arange(3, undefined, 1, { device: 'cuda' }), DeviceError, "arange({device: 'cuda'})");
+  throwsNamed(() => randint(0, 3, [2], { device: 'gpu' as never }), DeviceError, "unknown device \"gpu\"", "'cpu' and 'cuda'");
+});
+
 names("model.to('cuda') is a DeviceError too; model.to('int64') is refused as in PyTorch; model.to('float64') converts", () => {
   const m = new Linear(2, 3);
   throwsNamed(() => m.to('cuda'), DeviceError, "Linear.to('cuda')", 'tensors live on the CPU');
   throwsNamed(() => m.to('int64'), DTypeError, 'Linear.to: a module converts only to a floating-point dtype', 'got int64');
   throwsNamed(() => m.to('half' as never), DTypeError, "unknown dtype 'half'");
   assert.is(m.to('cpu'), m);
+  assert.is(m.cpu(), m);
+  throwsNamed(() => m.cuda(), DeviceError, "Linear.to('cuda')", 'tensors live on the CPU');
   assert.is(m.to('float64').weight.dtype, 'float64');
 });
 

@@ -235,6 +235,10 @@ export class Module<In extends unknown[] = Tensor[], Out = Tensor> {
     for (const m of this.modules()) (m as Module).#castLocal(dtype);
     return this;
   }
+  /** The model as it is (its tensors live on the CPU), as PyTorch's model.cpu(). */
+  cpu(): this { return this.to('cpu'); }
+  /** PyTorch's model.cuda(): a DeviceError with the reason and the fix, as to('cuda'). */
+  cuda(): this { return this.to('cuda'); }
   double(): this { return this.to('float64'); }
   float(): this { return this.to('float32'); }
 

@@ -3,12 +3,19 @@
 // functions whose arguments say "integer" (arange of integers, randint) give int32, as in PyTorch.
 import { DTypeError, ShapeError } from '@groundup/kernels';
 import { allocate, defaultFloat, isFloating, MAX_ELEMENTS, resolveDType, toInt32, type DType, type DTypeName, type TypedArray } from './dtype.ts';
+import { checkDevice, type Device } from './device.ts';
 import { defaultGenerator, type Generator } from './random/index.ts';
 import { fmt, numelOf } from './shape.ts';
 import { Storage } from './storage.ts';
 import { Tensor, type NestedArray } from './tensor.ts';
 
-export interface CreateOptions { dtype?: DTypeName; generator?: Generator; requiresGrad?: boolean }
+export interface CreateOptions {
+  dtype?: DTypeName;
+  /** 'cpu' (the default, where every tensor lives); 'cuda' throws a DeviceError with the reason. */
+  device?: Device;
+  generator?: Generator;
+  requiresGrad?: boolean;
+}
 type ShapeArgs = [readonly number[], CreateOptions?] | number[];
 
 export function parseShapeArgs(op: string, args: ShapeArgs): { shape: number[]; opts: CreateOptions } {
@@ -28,7 +35,13 @@ function checkNumel(op: string, shape: readonly number[]): void {
 }
 
 /** The dtype asked for (aliases resolved), or dflt. */
-const dtypeOf = (op: string, opts: CreateOptions, dflt: DType): DType => (opts.dtype === undefined ? dflt : resolveDType(op, opts.dtype));
+const checkDeviceOpt = (op: string, opts: CreateOptions): void => {
+  if (opts.device !== undefined) checkDevice(op, opts.device, `${op}({device: '${String(opts.device)}'})`);
+};
+const dtypeOf = (op: string, opts: CreateOptions, dflt: DType): DType => {
+  checkDeviceOpt(op, opts);
+  return opts.dtype === undefined ? dflt : resolveDType(op, opts.dtype);
+};
 
 /** A value stored into an int32 tensor must fit: no silent wrap-around, no NaN turned into 0. */
 function fillValue(op: string, dtype: DType, v: number | boolean): number {
@@ -62,6 +75,7 @@ function inferNested(op: string, data: NestedArray): { shape: number[]; flat: (n
 
 /** tensor([[1, 2], [3, 4]]), tensor([true, false]), tensor([1, 2], {dtype: 'int32'}). */
 export function tensor(data: NestedArray | TypedArray | Tensor, opts: CreateOptions = {}): Tensor {
+  checkDeviceOpt('tensor', opts);
   const want = opts.dtype === undefined ? undefined : resolveDType('tensor', opts.dtype);
   if (data instanceof Tensor) return want ? data.to(want).clone() : data.clone();
   if (ArrayBuffer.isView(data)) {
@@ -112,9 +126,9 @@ export function empty(...args: ShapeArgs): Tensor {
   const { shape, opts } = parseShapeArgs('empty', args);
   return full(shape, 0, opts);
 }
-export const zerosLike = (t: Tensor, opts: CreateOptions = {}): Tensor => full(t.shape, 0, { dtype: opts.dtype ?? t.dtype });
-export const onesLike = (t: Tensor, opts: CreateOptions = {}): Tensor => full(t.shape, 1, { dtype: opts.dtype ?? t.dtype });
-export const fullLike = (t: Tensor, value: number, opts: CreateOptions = {}): Tensor => full(t.shape, value, { dtype: opts.dtype ?? t.dtype });
+export const zerosLike = (t: Tensor, opts: CreateOptions = {}): Tensor => full(t.shape, 0, { ...opts, dtype: opts.dtype ?? t.dtype });
+export const onesLike = (t: Tensor, opts: CreateOptions = {}): Tensor => full(t.shape, 1, { ...opts, dtype: opts.dtype ?? t.dtype });
+export const fullLike = (t: Tensor, value: number, opts: CreateOptions = {}): Tensor => full(t.shape, value, { ...opts, dtype: opts.dtype ?? t.dtype });
 
 /** arange(end), arange(start, end, step?): int32 when all arguments are integers, as in PyTorch. */
 export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {

@@ -9,11 +9,12 @@ export type Device = 'cpu' | 'cuda' | `cuda:${number}`;
 export const isDeviceName = (s: unknown): s is Device => typeof s === 'string' && /^(cpu|cuda(:\d+)?)$/.test(s);
 
 /** Accepts 'cpu' (where every tensor is); refuses a cuda device with the reason and what to do instead. */
-export function checkDevice(op: string, device: Device): void {
+export function checkDevice(op: string, device: Device, call = `${op}('${device}')`): void {
   if (device === 'cpu') return;
+  if (!isDeviceName(device)) throw new DeviceError(`${call}: unknown device ${JSON.stringify(device)}; groundup knows 'cpu' and 'cuda' (tensors live on 'cpu')`);
   const cuda = findBackend('cuda')?.available();
   const here = !cuda ? 'this build has no cuda backend' : cuda.ok ? 'a GPU answers here' : `here: ${cuda.reason}`;
-  throw new DeviceError(`${op}('${device}'): groundup tensors live on the CPU; the '${device}' device is not implemented yet. `
+  throw new DeviceError(`${call}: groundup tensors live on the CPU; the '${device}' device is not implemented yet. `
     + 'To run matmul and conv on a GPU, keep the tensors where they are and choose the cuda backend: '
     + `GROUNDUP_BACKEND=cuda or setBackend('cuda') (the cuda backend: ${here})`);
 }

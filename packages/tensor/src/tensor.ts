@@ -123,6 +123,13 @@ export class Tensor implements Strided {
     return this.storage.data[this.offset]!;
   }
 
+  /** Where the tensor lives: always 'cpu' (see to('cuda')). */
+  get device(): Device { return 'cpu'; }
+  /** This tensor, as PyTorch's x.cpu() on a CPU tensor. */
+  cpu(): Tensor { return this; }
+  /** PyTorch's x.cuda(): a DeviceError with the reason and the fix, as to('cuda'). */
+  cuda(): Tensor { checkDevice('cuda', 'cuda', 'cuda()'); return this; }
+
   /**
    * A copy in another dtype (this tensor itself when the dtype already matches). 'int64' and
    * 'long' mean int32; a float that does not fit int32 throws a DTypeError rather than wrapping.
