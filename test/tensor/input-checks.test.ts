@@ -149,7 +149,7 @@ names("x.device, x.cpu(), x.cuda() and {device} on creation, as PyTorch names th
   throwsNamed(() => x.cuda(), DeviceError, 'cuda()', 'tensors live on the CPU');
   assert.is(zeros([2], { device: 'cpu' }).device, 'cpu');
   assert.equal(tensor([1, 2], { device: 'cpu' }).toArray(), [1, 2]);
-  throwsNamed(() => zeros([2], { device: 'cuda' }), DeviceError, "full({device: 'cuda'})", 'tensors live on the CPU');
+  throwsNamed(() => zeros([2], { device: 'cuda' }), DeviceError, "zeros({device: 'cuda'})", 'tensors live on the CPU');
   throwsNamed(() => tensor([1], { device: 'cuda:0' }), DeviceError, "tensor({device: 'cuda:0'})");
   throwsNamed(() => arange(3, undefined, 1, { device: 'cuda' }), DeviceError, "arange({device: 'cuda'})");
   throwsNamed(() => randint(0, 3, [2], { device: 'gpu' as never }), DeviceError, "unknown device \"gpu\"", "'cpu' and 'cuda'");

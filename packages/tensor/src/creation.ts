@@ -111,12 +111,14 @@ export function zeros(shape: readonly number[], opts?: CreateOptions): Tensor;
 export function zeros(...shape: number[]): Tensor;
 export function zeros(...args: ShapeArgs): Tensor {
   const { shape, opts } = parseShapeArgs('zeros', args);
+  checkDeviceOpt('zeros', opts);
   return full(shape, 0, opts);
 }
 export function ones(shape: readonly number[], opts?: CreateOptions): Tensor;
 export function ones(...shape: number[]): Tensor;
 export function ones(...args: ShapeArgs): Tensor {
   const { shape, opts } = parseShapeArgs('ones', args);
+  checkDeviceOpt('ones', opts);
   return full(shape, 1, opts);
 }
 /** PyTorch leaves empty() uninitialised; here it is zeros (typed arrays are zeroed anyway). */
@@ -124,6 +126,7 @@ export function empty(shape: readonly number[], opts?: CreateOptions): Tensor;
 export function empty(...shape: number[]): Tensor;
 export function empty(...args: ShapeArgs): Tensor {
   const { shape, opts } = parseShapeArgs('empty', args);
+  checkDeviceOpt('empty', opts);
   return full(shape, 0, opts);
 }
 export const zerosLike = (t: Tensor, opts: CreateOptions = {}): Tensor => full(t.shape, 0, { ...opts, dtype: opts.dtype ?? t.dtype });
