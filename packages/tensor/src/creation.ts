@@ -100,10 +100,15 @@ export function fromArray(src: { data: TypedArray; shape: readonly number[] } | 
 }
 
 export function full(shape: readonly number[], value: number | boolean, opts: CreateOptions = {}): Tensor {
-  const dtype = dtypeOf('full', opts, typeof value === 'boolean' ? 'bool' : defaultFloat);
-  checkNumel('full', shape);
+  return filled('full', shape, value, opts);
+}
+
+/** full under the name of the function the user called (zeros, ones, empty), so its errors name that. */
+function filled(op: string, shape: readonly number[], value: number | boolean, opts: CreateOptions): Tensor {
+  const dtype = dtypeOf(op, opts, typeof value === 'boolean' ? 'bool' : defaultFloat);
+  checkNumel(op, shape);
   const data = allocate(dtype, numelOf(shape));
-  data.fill(fillValue('full', dtype, value));
+  data.fill(fillValue(op, dtype, value));
   return new Tensor(new Storage(data), [...shape], undefined, 0, dtype);
 }
 
@@ -111,23 +116,20 @@ export function zeros(shape: readonly number[], opts?: CreateOptions): Tensor;
 export function zeros(...shape: number[]): Tensor;
 export function zeros(...args: ShapeArgs): Tensor {
   const { shape, opts } = parseShapeArgs('zeros', args);
-  checkDeviceOpt('zeros', opts);
-  return full(shape, 0, opts);
+  return filled('zeros', shape, 0, opts);
 }
 export function ones(shape: readonly number[], opts?: CreateOptions): Tensor;
 export function ones(...shape: number[]): Tensor;
 export function ones(...args: ShapeArgs): Tensor {
   const { shape, opts } = parseShapeArgs('ones', args);
-  checkDeviceOpt('ones', opts);
-  return full(shape, 1, opts);
+  return filled('ones', shape, 1, opts);
 }
 /** PyTorch leaves empty() uninitialised; here it is zeros (typed arrays are zeroed anyway). */
 export function empty(shape: readonly number[], opts?: CreateOptions): Tensor;
 export function empty(...shape: number[]): Tensor;
 export function empty(...args: ShapeArgs): Tensor {
   const { shape, opts } = parseShapeArgs('empty', args);
-  checkDeviceOpt('empty', opts);
-  return full(shape, 0, opts);
+  return filled('empty', shape, 0, opts);
 }
 export const zerosLike = (t: Tensor, opts: CreateOptions = {}): Tensor => full(t.shape, 0, { ...opts, dtype: opts.dtype ?? t.dtype });
 export const onesLike = (t: Tensor, opts: CreateOptions = {}): Tensor => full(t.shape, 1, { ...opts, dtype: opts.dtype ?? t.dtype });
