@@ -4,6 +4,7 @@
 // The backward is the closed form (dx = invstd/n · (n·dx̂ − Σdx̂ − x̂·Σ(dx̂·x̂)), dx̂ = g·w).
 import { DTypeError, ShapeError } from '@groundup/kernels';
 import { attachPure } from './autograd/node.ts';
+import { requireFloating } from './dtype.ts';
 import { Tensor } from './tensor.ts';
 
 export interface BatchNormOptions {
@@ -26,7 +27,7 @@ const vals = (t: Tensor): F => t.contiguous().dataSync() as F;
 export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null = null,
   bias: Tensor | null = null, opts: BatchNormOptions = {}): Tensor {
   const { training = false, momentum = 0.1, eps = 1e-5 } = opts;
-  if (input.dtype !== 'float32' && input.dtype !== 'float64') throw new DTypeError(`batchNorm: expects a floating-point input, got ${input.dtype}; call .float() first`);
+  requireFloating('batchNorm', input.dtype);
   if (input.ndim < 2) throw new ShapeError(`batchNorm: expects input [N, C, ...], got [${input.shape}]`);
   const N = input.shape[0]!, C = input.shape[1]!, S = input.numel() / Math.max(N * C, 1), n = N * S;
   for (const [name, t] of [['weight', weight], ['bias', bias], ['runningMean', runningMean], ['runningVar', runningVar]] as const) checkVec(name, t, C, input.dtype);

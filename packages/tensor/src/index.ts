@@ -4,7 +4,7 @@ import { opRecords as definedOps } from './ops/define.ts';
 
 export { Tensor, type NestedArray } from './tensor.ts';
 export { Storage } from './storage.ts';
-export { type DType, type DTypeName, type TypedArray, type Scalar, promoteTypes, resultType, isFloating, resolveDType } from './dtype.ts';
+export { type DType, type DTypeName, type TypedArray, type Scalar, promoteTypes, resultType, isFloating, requireFloating, resolveDType } from './dtype.ts';
 export { type Device, isDeviceName, checkDevice } from './device.ts';
 export { broadcastShapes, contiguousStrides, type Shape } from './shape.ts';
 export * from './creation.ts';

@@ -1,6 +1,6 @@
 // In-place fills and random draws. Each bumps the storage version (autograd checks it).
 import { DTypeError } from '@groundup/kernels';
-import { isFloating, toInt32 } from './dtype.ts';
+import { requireFloating, toInt32 } from './dtype.ts';
 import { offsetsOf, writeStrided } from './iterate.ts';
 import { defaultGenerator, type Generator } from './random/index.ts';
 import { inPlace } from './autograd/inplace.ts';
@@ -45,9 +45,7 @@ export function copy_(t: Tensor, src: Tensor): Tensor {
   });
 }
 
-function floating(op: string, t: Tensor): void {
-  if (!isFloating(t.dtype)) throw new DTypeError(`${op}: expects a floating-point tensor, got ${t.dtype}`);
-}
+const floating = (op: string, t: Tensor): void => requireFloating(op, t.dtype);
 
 export function normal_(t: Tensor, mean = 0, std = 1, generator: Generator = defaultGenerator): Tensor {
   floating('normal_', t);

@@ -2,8 +2,9 @@
 // each output's gradient to its argmax (max) or spreads it over its window (average). The window
 // arithmetic follows PyTorch: padding, ceil_mode (a last window may start in the right padding but
 // not beyond it), count_include_pad, and adaptive windows [floor(i·n/out), ceil((i+1)·n/out)).
-import { DTypeError, ShapeError } from '@groundup/kernels';
+import { ShapeError } from '@groundup/kernels';
 import { attachPure } from './autograd/node.ts';
+import { requireFloating } from './dtype.ts';
 import { Tensor } from './tensor.ts';
 
 export type Size2 = number | readonly [number, number];
@@ -51,7 +52,7 @@ function adaptiveAxis(op: string, n: number, out: number): Axis {
 }
 
 function check(op: string, x: Tensor): void {
-  if (x.dtype !== 'float32' && x.dtype !== 'float64') throw new DTypeError(`${op}: expects a floating-point tensor, got ${x.dtype}; call .float() first`);
+  requireFloating(op, x.dtype);
   if (x.ndim !== 3 && x.ndim !== 4) throw new ShapeError(`${op}: expects input [N,C,H,W] or [C,H,W], got [${x.shape}]`);
 }
 

@@ -6,8 +6,8 @@
 //     (or 1/scaleFactor when a scale factor is given, as PyTorch does unless recomputeScaleFactor);
 //   alignCorners true: src = dst·(in − 1)/(out − 1), the corner pixels' centres line up;
 //   nearest: src = min(floor(dst·scale), in − 1).
-import { DTypeError, ShapeError } from '@groundup/kernels';
-import { Tensor } from '@groundup/tensor';
+import { ShapeError } from '@groundup/kernels';
+import { requireFloating, Tensor } from '@groundup/tensor';
 
 export type InterpolateMode = 'nearest' | 'linear' | 'bilinear';
 export interface InterpolateOptions {
@@ -54,7 +54,7 @@ function perAxis(what: string, v: number | readonly number[], n: number): number
 export function interpolate(input: Tensor, opts: InterpolateOptions = {}): Tensor {
   const mode = opts.mode ?? 'nearest';
   if (!(mode in MODES)) throw new ShapeError(`interpolate: mode '${mode}' is not supported; use 'nearest', 'linear' (3-D input) or 'bilinear' (4-D input)`);
-  if (input.dtype !== 'float32' && input.dtype !== 'float64') throw new DTypeError(`interpolate: expects a floating-point tensor, got ${input.dtype}; call .float() first`);
+  requireFloating('interpolate', input.dtype);
   const need = MODES[mode];
   if (input.ndim !== 3 && input.ndim !== 4) throw new ShapeError(`interpolate: expects [N,C,L] or [N,C,H,W], got [${input.shape}]`);
   if (need !== null && input.ndim !== need)

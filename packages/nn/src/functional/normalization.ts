@@ -2,13 +2,9 @@
 // gradients are those ops' own: normalise over the last dims (layerNorm) or over each group of
 // channels and the spatial dims (groupNorm), then scale by weight and shift by bias.
 import { DTypeError, ShapeError } from '@groundup/kernels';
-import type { Tensor } from '@groundup/tensor';
+import { requireFloating, type Tensor } from '@groundup/tensor';
 
 const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
-
-function checkFloat(op: string, x: Tensor): void {
-  if (x.dtype !== 'float32' && x.dtype !== 'float64') throw new DTypeError(`${op}: expects a floating-point input, got ${x.dtype}; call .float() first`);
-}
 
 function checkAffine(op: string, name: string, t: Tensor | null, shape: readonly number[], dtype: string): void {
   if (!t) return;
@@ -26,7 +22,7 @@ function normalize(x: Tensor, dims: number[], eps: number): Tensor {
 /** Normalises over the trailing dims given by normalizedShape; weight and bias have that shape. */
 export function layerNorm(input: Tensor, normalizedShape: number | readonly number[], weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
   const shape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
-  checkFloat('layerNorm', input);
+  requireFloating('layerNorm', input.dtype);
   const k = shape.length, lead = input.ndim - k;
   if (k === 0 || lead < 0 || shape.some((n, i) => n !== input.shape[lead + i]))
     throw new ShapeError(`layerNorm: normalizedShape ${fmt(shape)} expects an input of shape [*, ${shape.join(', ')}], got ${fmt(input.shape)}; ` +
@@ -41,7 +37,7 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
 
 /** input [N, C, *]: the C channels split into numGroups groups, each normalised over its channels and *; weight and bias [C]. */
 export function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
-  checkFloat('groupNorm', input);
+  requireFloating('groupNorm', input.dtype);
   if (input.ndim < 2) throw new ShapeError(`groupNorm: expects an input [N, C, *], got ${fmt(input.shape)}; add a batch dim with unsqueeze(0)`);
   const [N, C] = input.shape as [number, number];
   if (!Number.isInteger(numGroups) || numGroups < 1 || C % numGroups !== 0)
