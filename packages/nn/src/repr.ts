@@ -13,3 +13,6 @@ export function pyFloat(x: number): string {
   const s = String(x);
   return s.includes('.') || s.includes('e') ? s : `${s}.0`;
 }
+
+/** A shape as the layers' error messages print it: [2, 3, 4]. */
+export const fmtShape = (s: readonly number[]): string => `[${s.join(', ')}]`;

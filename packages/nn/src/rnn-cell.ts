@@ -8,10 +8,9 @@ import { gateCount, gruCell, lstmCell, rnnReluCell, rnnTanhCell, type RNNMode, t
 import * as init from './init.ts';
 import { Module } from './module.ts';
 import { Parameter } from './parameter.ts';
+import { fmtShape as fmt } from './repr.ts';
 
 export interface RNNCellOptions { bias?: boolean; dtype?: DType }
-
-const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
 abstract class RNNCellBase<In extends unknown[], Out> extends Module<In, Out> {
   weightIh: Parameter;

@@ -13,7 +13,7 @@ import { gateCount, rnnSteps, type RNNMode, type RNNWeights } from './functional
 import * as init from './init.ts';
 import { Module } from './module.ts';
 import { Parameter } from './parameter.ts';
-import { pyFloat } from './repr.ts';
+import { fmtShape as fmt, pyFloat } from './repr.ts';
 
 export interface RNNOptions {
   numLayers?: number;
@@ -27,7 +27,6 @@ export interface RNNOptions {
 }
 export interface RNNLayerOptions extends RNNOptions { nonlinearity?: 'tanh' | 'relu' }
 
-const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
 type ParamKey = `weightIhL${string}` | `weightHhL${string}` | `biasIhL${string}` | `biasHhL${string}`;
 
 abstract class RNNBase<State> extends Module<[Tensor, (State | null)?], [Tensor, State]> {

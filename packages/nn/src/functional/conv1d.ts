@@ -4,10 +4,9 @@
 import { ShapeError } from '@groundup/kernels';
 import { conv2d, type Tensor } from '@groundup/tensor';
 import { pad } from './pad.ts';
+import { fmtShape as fmt } from '../repr.ts';
 
 export interface Conv1dOptions { stride?: number; padding?: number | 'same' | 'valid' }
-
-const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
 export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv1dOptions = {}): Tensor {
   const { stride = 1, padding = 0 } = opts;

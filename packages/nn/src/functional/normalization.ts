@@ -3,8 +3,7 @@
 // channels and the spatial dims (groupNorm), then scale by weight and shift by bias.
 import { DTypeError, ShapeError } from '@groundup/kernels';
 import { requireFloating, type Tensor } from '@groundup/tensor';
-
-const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
+import { fmtShape as fmt } from '../repr.ts';
 
 function checkAffine(op: string, name: string, t: Tensor | null, shape: readonly number[], dtype: string): void {
   if (!t) return;

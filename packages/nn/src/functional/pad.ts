@@ -5,10 +5,9 @@
 // theirs (the padding's gradient is dropped; reflected entries sum into their sources).
 import { ShapeError } from '@groundup/kernels';
 import { cat, full, tensor, type Tensor } from '@groundup/tensor';
+import { fmtShape as fmt } from '../repr.ts';
 
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
-
-const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
 /** The source index of output position j (from −left to n + right − 1) under a non-constant mode. */
 const SOURCE: Record<Exclude<PadMode, 'constant'>, (j: number, n: number) => number> = {
