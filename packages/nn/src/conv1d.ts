@@ -7,6 +7,7 @@ import { resetConvParameters } from './conv2d.ts';
 import { conv1d } from './functional/conv1d.ts';
 import { Module } from './module.ts';
 import { Parameter } from './parameter.ts';
+import { fmtShape as fmt } from './repr.ts';
 
 export interface Conv1dLayerOptions {
   stride?: number;
@@ -41,7 +42,7 @@ export class Conv1d extends Module<[Tensor], Tensor> {
   override forward(x: Tensor): Tensor {
     const c = x.ndim === 3 ? x.shape[1] : x.shape[0];
     if ((x.ndim === 2 || x.ndim === 3) && c !== this.inChannels)
-      throw new ShapeError(`Conv1d: the input [${x.shape.join(', ')}] has ${c} channels but the layer expects ${this.inChannels} (weight [out, in, k] = [${this.weight.shape.join(', ')}])`);
+      throw new ShapeError(`Conv1d: the input ${fmt(x.shape)} has ${c} channels but the layer expects ${this.inChannels} (weight [out, in, k] = ${fmt(this.weight.shape)})`);
     return conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding });
   }
 
