@@ -8,7 +8,7 @@ import { full, noGrad, ones, zeros, type DType, type Tensor } from '@groundup/te
 import { batchNorm } from './functional/batchnorm.ts';
 import * as init from './init.ts';
 import { Module } from './module.ts';
-import { Parameter } from './parameter.ts';
+import { affineParameters, type Parameter } from './parameter.ts';
 import { pyFloat } from './repr.ts';
 
 export interface BatchNormOptions {
@@ -43,8 +43,7 @@ abstract class BatchNormBase extends Module<[Tensor], Tensor> {
     this.affine = opts.affine ?? true;
     this.trackRunningStats = opts.trackRunningStats ?? true;
     const dtype = opts.dtype ?? 'float32';
-    this.weight = this.affine ? new Parameter(ones([numFeatures], { dtype })) : null;
-    this.bias = this.affine ? new Parameter(zeros([numFeatures], { dtype })) : null;
+    [this.weight, this.bias] = affineParameters([numFeatures], this.affine, dtype);
     this.registerParameter('weight', this.weight);
     this.registerParameter('bias', this.bias);
     if (this.trackRunningStats) {

@@ -2,11 +2,11 @@
 // {eps, affine}): weight ones and bias zeros as in PyTorch, no running statistics (the same
 // computation in train and eval). The math is F.layerNorm / F.groupNorm.
 import { ShapeError } from '@groundup/kernels';
-import { ones, zeros, type DType, type Tensor } from '@groundup/tensor';
+import type { DType, Tensor } from '@groundup/tensor';
 import { groupNorm, layerNorm } from './functional/normalization.ts';
 import { pyFloat } from './repr.ts';
 import { Module } from './module.ts';
-import { Parameter } from './parameter.ts';
+import { affineParameters, type Parameter } from './parameter.ts';
 
 export interface LayerNormLayerOptions { eps?: number; elementwiseAffine?: boolean; dtype?: DType }
 
@@ -25,8 +25,7 @@ export class LayerNorm extends Module<[Tensor], Tensor> {
     this.eps = opts.eps ?? 1e-5;
     this.elementwiseAffine = opts.elementwiseAffine ?? true;
     const dtype = opts.dtype ?? 'float32';
-    this.weight = this.elementwiseAffine ? new Parameter(ones([...this.normalizedShape], { dtype })) : null;
-    this.bias = this.elementwiseAffine ? new Parameter(zeros([...this.normalizedShape], { dtype })) : null;
+    [this.weight, this.bias] = affineParameters(this.normalizedShape, this.elementwiseAffine, dtype);
     this.registerParameter('weight', this.weight);
     this.registerParameter('bias', this.bias);
   }
@@ -54,8 +53,7 @@ export class GroupNorm extends Module<[Tensor], Tensor> {
     this.eps = opts.eps ?? 1e-5;
     this.affine = opts.affine ?? true;
     const dtype = opts.dtype ?? 'float32';
-    this.weight = this.affine ? new Parameter(ones([numChannels], { dtype })) : null;
-    this.bias = this.affine ? new Parameter(zeros([numChannels], { dtype })) : null;
+    [this.weight, this.bias] = affineParameters([numChannels], this.affine, dtype);
     this.registerParameter('weight', this.weight);
     this.registerParameter('bias', this.bias);
   }
