@@ -2,7 +2,8 @@
 // This step never fails an install: without cmake, a compiler or cmake-js, or when the build
 // fails, it says why, writes the reason to addon/build/reason.txt (which `pnpm backends`
 // shows) and exits 0. CUDA kernels are compiled when nvcc is found; if that build fails, the
-// CPU-only addon is built instead. GROUNDUP_CUDA=off skips CUDA.
+// CPU-only addon is built instead. GROUNDUP_CUDA=off skips CUDA; GROUNDUP_CUDA=emulate builds the
+// CUDA sources as C++ for the CPU emulator (the device tests, with GROUNDUP_ADDON_BUILD_DIR=addon/build-emu).
 // The outcome goes to addon/build/status.json (scripts/build-status.mjs): 'skipped' when a tool
 // is missing, 'failed' when the tools were there and the build broke (CUDA included), which
 // makes `pnpm test` fail naming the error.
@@ -68,7 +69,8 @@ function cachedWithCuda() {
 function build(cmakeJs, withCuda) {
   // `build` only configures a fresh directory; a changed WITH_CUDA needs `rebuild` (clean + configure).
   const command = cachedWithCuda() === withCuda ? 'build' : 'rebuild';
-  const args = [cmakeJs, command, '-d', addonDir, '-O', buildDir, '-p', String(availableParallelism()), `--CDWITH_CUDA=${withCuda ? 'ON' : 'OFF'}`];
+  const args = [cmakeJs, command, '-d', addonDir, '-O', buildDir, '-p', String(availableParallelism()), `--CDWITH_CUDA=${withCuda ? 'ON' : 'OFF'}`,
+    `--CDCUDA_EMULATE=${emulate ? 'ON' : 'OFF'}`];
   const r = spawnSync(process.execPath, args, { cwd: addonDir, encoding: 'utf8', maxBuffer: 1 << 26 });
   const log = `$ node ${args.map((a) => relative(root, a) || a).join(' ')}\n${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}\n`;
   return { ok: r.status === 0 && !r.error, log };
@@ -99,7 +101,8 @@ function probe() {
   return r.status === 0 ? { ok: true, note: r.stdout.trim() } : { ok: false, note: firstError(`${r.stderr}`) };
 }
 
-const wantCuda = (process.env.GROUNDUP_CUDA ?? 'on').toLowerCase() !== 'off';
+const emulate = (process.env.GROUNDUP_CUDA ?? '').toLowerCase() === 'emulate';
+const wantCuda = !emulate && (process.env.GROUNDUP_CUDA ?? 'on').toLowerCase() !== 'off';
 let result = build(cmakeJs, wantCuda);
 let log = result.log;
 let cudaError = null;
@@ -120,4 +123,4 @@ if (cudaError) {
 } else {
   writeStatus('addon', 'built', loaded.note);
 }
-say(`built addon/build/Release/groundup_addon.node ${loaded.note} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+say(`built ${relative(root, join(buildDir, 'Release', 'groundup_addon.node'))} ${loaded.note} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

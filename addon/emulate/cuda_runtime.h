@@ -1,6 +1,14 @@
-// A CPU emulation of the few CUDA runtime pieces the addon uses, so that addon/emulate/run.sh can
-// run the CUDA kernels without a GPU. Memory from cudaMalloc starts as 0xFF bytes (NaN) to expose unwritten reads.
+// A CPU emulation of the few CUDA runtime pieces the addon uses, so that the CUDA sources build as
+// plain C++ (GU_CUDA_EMULATE) and run without a GPU: in addon/emulate/run.sh's harness and in the
+// emulated addon (scripts/build-addon.mjs --emulate) that the device tests load. Memory from
+// cudaMalloc starts as 0xFF bytes (NaN) to expose unwritten reads. GROUNDUP_EMU_MEMORY_MB caps the
+// emulated device memory (so out-of-memory paths can be tested).
 #pragma once
+#ifndef GU_CUDA_EMULATE
+#define GU_CUDA_EMULATE 1
+#endif
+#include <mutex>
+#include <unordered_map>
 #include <barrier>
 #include <cassert>
 #include <cmath>
@@ -29,20 +37,46 @@ inline void __syncthreads() { assert(!emuSequential && "syncthreads in a sequent
 
 typedef int cudaError_t;
 enum { cudaSuccess = 0, cudaErrorInvalidValue = 1, cudaErrorMemoryAllocation = 2, cudaErrorNoDevice = 100, cudaErrorNoKernelImageForDevice = 209 };
-enum cudaMemcpyKind { cudaMemcpyHostToDevice, cudaMemcpyDeviceToHost };
+enum cudaMemcpyKind { cudaMemcpyHostToDevice, cudaMemcpyDeviceToHost, cudaMemcpyDeviceToDevice };
 struct cudaDeviceProp { char name[256]; int major, minor; size_t totalGlobalMem; };
-inline const char* cudaGetErrorName(cudaError_t) { return "cudaErrorEmu"; }
-inline const char* cudaGetErrorString(cudaError_t) { return "emulated error"; }
+inline const char* cudaGetErrorName(cudaError_t e) { return e == cudaErrorMemoryAllocation ? "cudaErrorMemoryAllocation" : "cudaErrorEmu"; }
+inline const char* cudaGetErrorString(cudaError_t e) { return e == cudaErrorMemoryAllocation ? "out of memory" : "emulated error"; }
 inline cudaError_t cudaGetLastError() { return cudaSuccess; }
 inline cudaError_t cudaGetDeviceCount(int* n) { *n = 1; return cudaSuccess; }
-inline cudaError_t cudaGetDeviceProperties(cudaDeviceProp* p, int) { strcpy(p->name, "Emulated"); p->major = 8; p->minor = 0; p->totalGlobalMem = 1ull << 34; return cudaSuccess; }
+inline cudaError_t cudaGetDeviceProperties(cudaDeviceProp* p, int) { strcpy(p->name, "CPU emulator (addon/emulate)"); p->major = 8; p->minor = 0; p->totalGlobalMem = 1ull << 34; return cudaSuccess; }
 inline cudaError_t cudaSetDevice(int) { return cudaSuccess; }
+struct EmuMemory {
+  std::mutex mu;
+  std::unordered_map<void*, size_t> sizes;
+  size_t used = 0;
+  size_t limit() const {
+    const char* v = std::getenv("GROUNDUP_EMU_MEMORY_MB");
+    return v && *v ? size_t(std::strtoull(v, nullptr, 10)) << 20 : size_t(1) << 34;
+  }
+};
+inline EmuMemory& emuMemory() { static EmuMemory m; return m; }
 inline cudaError_t cudaMalloc(void** p, size_t n) {
-  *p = aligned_alloc(256, (n + 255) / 256 * 256); if (!*p) return cudaErrorMemoryAllocation;
-  memset(*p, 0xFF, n); return cudaSuccess;
+  EmuMemory& m = emuMemory();
+  std::lock_guard<std::mutex> lock(m.mu);
+  if (m.used + n > m.limit()) { *p = nullptr; return cudaErrorMemoryAllocation; }
+  *p = aligned_alloc(256, (n + 255) / 256 * 256 + 256); if (!*p) return cudaErrorMemoryAllocation;
+  memset(*p, 0xFF, n); m.sizes[*p] = n; m.used += n; return cudaSuccess;
 }
-inline cudaError_t cudaFree(void* p) { free(p); return cudaSuccess; }
+inline cudaError_t cudaFree(void* p) {
+  if (!p) return cudaSuccess;
+  EmuMemory& m = emuMemory();
+  std::lock_guard<std::mutex> lock(m.mu);
+  auto it = m.sizes.find(p);
+  if (it == m.sizes.end()) return cudaErrorInvalidValue;
+  m.used -= it->second; m.sizes.erase(it); free(p); return cudaSuccess;
+}
 inline cudaError_t cudaMemcpy(void* d, const void* s, size_t n, cudaMemcpyKind) { memcpy(d, s, n); return cudaSuccess; }
+inline cudaError_t cudaMemset(void* d, int v, size_t n) { memset(d, v, n); return cudaSuccess; }
+inline cudaError_t cudaDeviceSynchronize() { return cudaSuccess; }
+inline cudaError_t cudaMemGetInfo(size_t* free, size_t* total) {
+  EmuMemory& m = emuMemory(); *total = m.limit(); *free = *total - m.used; return cudaSuccess;
+}
+inline float __int_as_float(int i) { float f; memcpy(&f, &i, 4); return f; }
 
 template <class K, class... A>
 void emuLaunchSeq(K kernel, dim3 grid, dim3 block, A... args) {
@@ -65,3 +99,17 @@ void emuLaunchSync(K kernel, dim3 grid, dim3 block, A... args) {
     for (auto& th : ts) th.join();
   }
 }
+
+/** GU_LAUNCH(kernel, grid, block)(args...) under the emulator (cuda_launch.h). */
+template <class K>
+struct EmuLaunch {
+  K kernel; dim3 grid, block; bool sync;
+  template <class... A> void operator()(A... args) const {
+    if (sync) emuLaunchSync(kernel, grid, block, args...); else emuLaunchSeq(kernel, grid, block, args...);
+  }
+};
+template <class K> EmuLaunch<K> emuLaunch(K kernel, dim3 grid, dim3 block, bool sync) { return {kernel, grid, block, sync}; }
+// Atomics: the emulator runs one CUDA thread at a time outside __syncthreads kernels.
+inline float atomicAdd(float* a, float v) { float o = *a; *a = o + v; return o; }
+inline double atomicAdd(double* a, double v) { double o = *a; *a = o + v; return o; }
+inline long long atomicMin(long long* a, long long v) { long long o = *a; if (v < o) *a = v; return o; }

@@ -8,6 +8,7 @@
 #include "cuda_api.h"
 #include "cuda_device.h"
 #include "cuda_gemm.h"
+#include "cuda_tensor.h"
 
 namespace gu {
 namespace cuda {
@@ -80,7 +81,7 @@ const float* colsOf(const ConvGeometry& g, const float* x, long long i0, long lo
   const float* xi = x + i0 * g.image();
   if (g.pointwise()) return xi;
   float* cols = buffer(kCols, nb * g.rows() * g.cols());
-  im2colKernel<<<blocksFor(nb * g.rows() * g.cols()), kThreads>>>(
+  GU_LAUNCH(im2colKernel, blocksFor(nb * g.rows() * g.cols()), kThreads)(
       xi, cols, nb, int(g.c), int(g.h), int(g.w), int(g.kh), int(g.kw), int(g.strideH), int(g.strideW), int(g.padH),
       int(g.padW), int(g.outH), int(g.outW));
   checkLaunch("im2col kernel");
@@ -101,20 +102,13 @@ void requireIntGeometry(const ConvGeometry& g, const char* op) {
 
 }  // namespace
 
-void conv2dForward(const ConvGeometry& g, const float* input, const float* weight, const float* bias, float* out) {
+void conv2dForwardDevice(const ConvGeometry& g, const float* x, const float* w, const float* bias, float* y) {
   requireDevice("cuda conv2dForward");
   requireIntGeometry(g, "cuda conv2dForward");
   if (g.n == 0) return;
   const long K = g.rows(), L = g.cols();
-  float* x = buffer(kInA, g.n * g.image());
-  float* w = buffer(kInB, g.o * K);
-  float* y = buffer(kOut, g.n * g.outImage());
-  upload(x, input, g.n * g.image(), "conv2dForward copy input");
-  upload(w, weight, g.o * K, "conv2dForward copy weight");
   if (bias) {
-    float* b = buffer(kBias, g.o);
-    upload(b, bias, g.o, "conv2dForward copy bias");
-    fillBias<<<blocksFor(g.n * g.outImage()), kThreads>>>(y, b, g.n, g.o, L);
+    GU_LAUNCH(fillBias, blocksFor(g.n * g.outImage()), kThreads)(y, bias, g.n, g.o, L);
     checkLaunch("bias kernel");
   }
   const long long chunk = imagesPerChunk(g);
@@ -124,40 +118,79 @@ void conv2dForward(const ConvGeometry& g, const float* input, const float* weigh
     gemmOnDevice(batched(false, false, g.o, L, K, w, K, 0, cols, L, g.pointwise() ? g.image() : K * L,
                          y + i0 * g.outImage(), L, g.outImage(), nb, bias ? 1 : 0));
   }
+}
+
+void conv2dBackwardDataDevice(const ConvGeometry& g, const float* gy, const float* w, float* gx) {
+  requireDevice("cuda conv2dBackwardData");
+  requireIntGeometry(g, "cuda conv2dBackwardData");
+  if (g.n == 0) return;
+  const long K = g.rows(), L = g.cols();
+  if (g.pointwise()) {  // gx_i[C, HW] = Wᵀ[C, O] · gy_i[O, HW]
+    gemmOnDevice(batched(true, false, K, L, g.o, w, K, 0, gy, L, g.outImage(), gx, L, g.image(), g.n, 0));
+    return;
+  }
+  const long long chunk = imagesPerChunk(g);
+  float* cols = buffer(kCols, chunk * K * L);
+  for (long long i0 = 0; i0 < g.n; i0 += chunk) {
+    const long long nb = g.n - i0 < chunk ? g.n - i0 : chunk;
+    gemmOnDevice(batched(true, false, K, L, g.o, w, K, 0, gy + i0 * g.outImage(), L, g.outImage(), cols, L, K * L, nb, 0));
+    GU_LAUNCH(col2imKernel, blocksFor(nb * g.image()), kThreads)(cols, gx + i0 * g.image(), nb, int(g.c), int(g.h), int(g.w),
+                                                                 int(g.kh), int(g.kw), int(g.strideH), int(g.strideW),
+                                                                 int(g.padH), int(g.padW), int(g.outH), int(g.outW));
+    checkLaunch("col2im kernel");
+  }
+}
+
+void conv2dBackwardWeightDevice(const ConvGeometry& g, const float* x, const float* gy, float* gw) {
+  requireDevice("cuda conv2dBackwardWeight");
+  requireIntGeometry(g, "cuda conv2dBackwardWeight");
+  const long K = g.rows(), L = g.cols(), OK = g.o * g.rows();
+  if (g.n == 0) {
+    check(cudaMemset(gw, 0, OK * sizeof(float)), "cudaMemset");
+    return;
+  }
+  const long long chunk = imagesPerChunk(g);
+  float* part = buffer(kPartial, chunk * OK);
+  for (long long i0 = 0; i0 < g.n; i0 += chunk) {
+    const long long nb = g.n - i0 < chunk ? g.n - i0 : chunk;
+    const float* cols = colsOf(g, x, i0, nb);
+    gemmOnDevice(batched(false, true, g.o, K, L, gy + i0 * g.outImage(), L, g.outImage(), cols, L,
+                         g.pointwise() ? g.image() : K * L, part, K, OK, nb, 0));
+    GU_LAUNCH(sumPartials, blocksFor(OK), kThreads)(part, nb, OK, gw, i0 > 0 ? 1 : 0);
+    checkLaunch("weight-gradient sum kernel");
+  }
+}
+
+// The host-pointer entry points: copy in through the cached buffers, run, copy out.
+void conv2dForward(const ConvGeometry& g, const float* input, const float* weight, const float* bias, float* out) {
+  requireDevice("cuda conv2dForward");
+  if (g.n == 0) return;
+  float* x = buffer(kInA, g.n * g.image());
+  float* w = buffer(kInB, g.o * g.rows());
+  float* y = buffer(kOut, g.n * g.outImage());
+  float* b = bias ? buffer(kBias, g.o) : nullptr;
+  upload(x, input, g.n * g.image(), "conv2dForward copy input");
+  upload(w, weight, g.o * g.rows(), "conv2dForward copy weight");
+  if (bias) upload(b, bias, g.o, "conv2dForward copy bias");
+  conv2dForwardDevice(g, x, w, b, y);
   download(out, y, g.n * g.outImage(), "conv2dForward copy out");
 }
 
 void conv2dBackwardData(const ConvGeometry& g, const float* gradOut, const float* weight, float* gradInput) {
   requireDevice("cuda conv2dBackwardData");
-  requireIntGeometry(g, "cuda conv2dBackwardData");
   if (g.n == 0) return;
-  const long K = g.rows(), L = g.cols();
   float* gy = buffer(kInA, g.n * g.outImage());
-  float* w = buffer(kInB, g.o * K);
+  float* w = buffer(kInB, g.o * g.rows());
   float* gx = buffer(kOut, g.n * g.image());
   upload(gy, gradOut, g.n * g.outImage(), "conv2dBackwardData copy gradOut");
-  upload(w, weight, g.o * K, "conv2dBackwardData copy weight");
-  if (g.pointwise()) {  // gx_i[C, HW] = Wᵀ[C, O] · gy_i[O, HW]
-    gemmOnDevice(batched(true, false, K, L, g.o, w, K, 0, gy, L, g.outImage(), gx, L, g.image(), g.n, 0));
-  } else {
-    const long long chunk = imagesPerChunk(g);
-    float* cols = buffer(kCols, chunk * K * L);
-    for (long long i0 = 0; i0 < g.n; i0 += chunk) {
-      const long long nb = g.n - i0 < chunk ? g.n - i0 : chunk;
-      gemmOnDevice(batched(true, false, K, L, g.o, w, K, 0, gy + i0 * g.outImage(), L, g.outImage(), cols, L, K * L, nb, 0));
-      col2imKernel<<<blocksFor(nb * g.image()), kThreads>>>(cols, gx + i0 * g.image(), nb, int(g.c), int(g.h), int(g.w),
-                                                            int(g.kh), int(g.kw), int(g.strideH), int(g.strideW),
-                                                            int(g.padH), int(g.padW), int(g.outH), int(g.outW));
-      checkLaunch("col2im kernel");
-    }
-  }
+  upload(w, weight, g.o * g.rows(), "conv2dBackwardData copy weight");
+  conv2dBackwardDataDevice(g, gy, w, gx);
   download(gradInput, gx, g.n * g.image(), "conv2dBackwardData copy gradInput");
 }
 
 void conv2dBackwardWeight(const ConvGeometry& g, const float* input, const float* gradOut, float* gradWeight) {
   requireDevice("cuda conv2dBackwardWeight");
-  requireIntGeometry(g, "cuda conv2dBackwardWeight");
-  const long K = g.rows(), L = g.cols(), OK = g.o * g.rows();
+  const long OK = g.o * g.rows();
   if (g.n == 0) {
     std::memset(gradWeight, 0, OK * sizeof(float));
     return;
@@ -167,16 +200,7 @@ void conv2dBackwardWeight(const ConvGeometry& g, const float* input, const float
   float* gw = buffer(kOut, OK);
   upload(x, input, g.n * g.image(), "conv2dBackwardWeight copy input");
   upload(gy, gradOut, g.n * g.outImage(), "conv2dBackwardWeight copy gradOut");
-  const long long chunk = imagesPerChunk(g);
-  float* part = buffer(kPartial, chunk * OK);
-  for (long long i0 = 0; i0 < g.n; i0 += chunk) {
-    const long long nb = g.n - i0 < chunk ? g.n - i0 : chunk;
-    const float* cols = colsOf(g, x, i0, nb);
-    gemmOnDevice(batched(false, true, g.o, K, L, gy + i0 * g.outImage(), L, g.outImage(), cols, L,
-                         g.pointwise() ? g.image() : K * L, part, K, OK, nb, 0));
-    sumPartials<<<blocksFor(OK), kThreads>>>(part, nb, OK, gw, i0 > 0 ? 1 : 0);
-    checkLaunch("weight-gradient sum kernel");
-  }
+  conv2dBackwardWeightDevice(g, x, gy, gw);
   download(gradWeight, gw, OK, "conv2dBackwardWeight copy gradWeight");
 }
 

@@ -4,6 +4,8 @@
 #pragma once
 #include <cuda_runtime.h>
 
+#include "cuda_launch.h"
+
 #include <cstddef>
 
 #include "errors.h"
@@ -19,7 +21,7 @@ inline void checkLaunch(const char* what) { check(cudaGetLastError(), what); }
 void requireDevice(const char* op);
 
 /** Cached device buffers, one per role; each grows on demand and is freed by release(). */
-enum Slot { kInA, kInB, kOut, kBias, kCols, kPartial, kPackA, kPackB, kPackC, kSlots };
+enum Slot { kInA, kInB, kOut, kBias, kCols, kPartial, kPackA, kPackB, kPackC, kFlag, kSlots };
 /** At least elems floats, 256-byte aligned; contents are undefined. */
 float* buffer(Slot s, size_t elems);
 

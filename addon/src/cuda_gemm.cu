@@ -99,18 +99,18 @@ void gemmChunk(const GemmProblem<float>& d) {
   float* Bp = buffer(kPackB, nB * Kp * Np);
   float* Cp = buffer(kPackC, d.batch * Mp * Np);
   // op(A)(i, p) sits at a[i·lda + p], or a[p·lda + i] when transA; At is indexed [p][i].
-  padCopy<<<blocksFor(nA * Kp * Mp), kThreads>>>(d.a, d.strideA, d.transA ? d.lda : 1, d.transA ? 1 : d.lda, d.k, d.m,
+  GU_LAUNCH(padCopy, blocksFor(nA * Kp * Mp), kThreads)(d.a, d.strideA, d.transA ? d.lda : 1, d.transA ? 1 : d.lda, d.k, d.m,
                                                   At, Kp, Mp, nA);
   checkLaunch("gemm pack A");
   // op(B)(p, j) sits at b[p·ldb + j], or b[j·ldb + p] when transB; Bp is indexed [p][j].
-  padCopy<<<blocksFor(nB * Kp * Np), kThreads>>>(d.b, d.strideB, d.transB ? 1 : d.ldb, d.transB ? d.ldb : 1, d.k, d.n,
+  GU_LAUNCH(padCopy, blocksFor(nB * Kp * Np), kThreads)(d.b, d.strideB, d.transB ? 1 : d.ldb, d.transB ? d.ldb : 1, d.k, d.n,
                                                   Bp, Kp, Np, nB);
   checkLaunch("gemm pack B");
   const dim3 grid(static_cast<unsigned>(Np / BN), static_cast<unsigned>(Mp / BM), static_cast<unsigned>(d.batch));
-  sgemmTiled<<<grid, kTileThreads>>>(At, Bp, Cp, static_cast<int>(Mp), static_cast<int>(Np), static_cast<int>(Kp),
+  GU_LAUNCH_SYNC(sgemmTiled, grid, kTileThreads)(At, Bp, Cp, static_cast<int>(Mp), static_cast<int>(Np), static_cast<int>(Kp),
                                      d.strideA ? Kp * Mp : 0, d.strideB ? Kp * Np : 0, Mp * Np);
   checkLaunch("sgemm kernel");
-  scatterC<<<blocksFor(d.batch * d.m * d.n), kThreads>>>(Cp, Mp, Np, d.c, d.ldc, d.strideC, d.m, d.n, d.batch, d.alpha,
+  GU_LAUNCH(scatterC, blocksFor(d.batch * d.m * d.n), kThreads)(Cp, Mp, Np, d.c, d.ldc, d.strideC, d.m, d.n, d.batch, d.alpha,
                                                           d.beta);
   checkLaunch("gemm scatter C");
 }

@@ -1,5 +1,6 @@
 // The CUDA entry points when the addon is built without nvcc (or with WITH_CUDA=OFF).
 #include "cuda_api.h"
+#include "cuda_tensor.h"
 #include "errors.h"
 
 namespace gu {
@@ -17,6 +18,27 @@ void conv2dForward(const ConvGeometry&, const float*, const float*, const float*
 void conv2dBackwardData(const ConvGeometry&, const float*, const float*, float*) { refuse(); }
 void conv2dBackwardWeight(const ConvGeometry&, const float*, const float*, float*) { refuse(); }
 void release() {}
+
+void* deviceAlloc(size_t, size_t*) { refuse(); return nullptr; }
+void deviceFree(void*, size_t) {}
+MemoryStats memoryStats() { return MemoryStats{}; }
+void resetPeakMemoryStats() {}
+void emptyCache() {}
+void copyToDevice(void*, const void*, size_t) { refuse(); }
+void copyToHost(void*, const void*, size_t) { refuse(); }
+void copyOnDevice(void*, const void*, size_t) { refuse(); }
+void synchronize() {}
+void runExpr(const ExprCall&) { refuse(); }
+void reduce(ReduceOp, const float*, void*, long long, long long, long long) { refuse(); }
+void indexSelect(const float*, const int*, float*, long long, long long, long long, long long) { refuse(); }
+void indexAdd(const float*, const int*, float*, long long, long long, long long, long long) { refuse(); }
+void gather(const float*, const int*, float*, long long, long long, long long, long long) { refuse(); }
+void scatterAdd(const float*, const int*, float*, long long, long long, long long, long long) { refuse(); }
+long long firstBadIndex(const int*, long long, long long, int*) { refuse(); return -1; }
+void gemmDevice(const GemmProblem<float>&) { refuse(); }
+void conv2dForwardDevice(const ConvGeometry&, const float*, const float*, const float*, float*) { refuse(); }
+void conv2dBackwardDataDevice(const ConvGeometry&, const float*, const float*, float*) { refuse(); }
+void conv2dBackwardWeightDevice(const ConvGeometry&, const float*, const float*, float*) { refuse(); }
 
 }  // namespace cuda
 }  // namespace gu

@@ -31,6 +31,19 @@ Napi::Value bindCudaGemm(const Napi::CallbackInfo& info);
 Napi::Value bindCudaConv2dForward(const Napi::CallbackInfo& info);
 Napi::Value bindCudaConv2dBackwardData(const Napi::CallbackInfo& info);
 Napi::Value bindCudaConv2dBackwardWeight(const Napi::CallbackInfo& info);
+Napi::Value bindCudaAlloc(const Napi::CallbackInfo& info);
+Napi::Value bindCudaUpload(const Napi::CallbackInfo& info);
+Napi::Value bindCudaDownload(const Napi::CallbackInfo& info);
+Napi::Value bindCudaCopy(const Napi::CallbackInfo& info);
+Napi::Value bindCudaExpr(const Napi::CallbackInfo& info);
+Napi::Value bindCudaReduce(const Napi::CallbackInfo& info);
+Napi::Value bindCudaIndex(const Napi::CallbackInfo& info);
+Napi::Value bindCudaGemmDevice(const Napi::CallbackInfo& info);
+Napi::Value bindCudaConvDevice(const Napi::CallbackInfo& info);
+Napi::Value bindCudaMemoryStats(const Napi::CallbackInfo& info);
+Napi::Value bindCudaEmptyCache(const Napi::CallbackInfo& info);
+Napi::Value bindCudaResetPeak(const Napi::CallbackInfo& info);
+Napi::Value bindCudaSynchronize(const Napi::CallbackInfo& info);
 
 /** Exports exactly the manifest's names. */
 inline void registerBindings(Napi::Env env, Napi::Object exports) {
@@ -51,6 +64,19 @@ inline void registerBindings(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaConv2dForward", Napi::Function::New(env, bindCudaConv2dForward));
   exports.Set("cudaConv2dBackwardData", Napi::Function::New(env, bindCudaConv2dBackwardData));
   exports.Set("cudaConv2dBackwardWeight", Napi::Function::New(env, bindCudaConv2dBackwardWeight));
+  exports.Set("cudaAlloc", Napi::Function::New(env, bindCudaAlloc));
+  exports.Set("cudaUpload", Napi::Function::New(env, bindCudaUpload));
+  exports.Set("cudaDownload", Napi::Function::New(env, bindCudaDownload));
+  exports.Set("cudaCopy", Napi::Function::New(env, bindCudaCopy));
+  exports.Set("cudaExpr", Napi::Function::New(env, bindCudaExpr));
+  exports.Set("cudaReduce", Napi::Function::New(env, bindCudaReduce));
+  exports.Set("cudaIndex", Napi::Function::New(env, bindCudaIndex));
+  exports.Set("cudaGemmDevice", Napi::Function::New(env, bindCudaGemmDevice));
+  exports.Set("cudaConvDevice", Napi::Function::New(env, bindCudaConvDevice));
+  exports.Set("cudaMemoryStats", Napi::Function::New(env, bindCudaMemoryStats));
+  exports.Set("cudaEmptyCache", Napi::Function::New(env, bindCudaEmptyCache));
+  exports.Set("cudaResetPeak", Napi::Function::New(env, bindCudaResetPeak));
+  exports.Set("cudaSynchronize", Napi::Function::New(env, bindCudaSynchronize));
 }
 
 }  // namespace gu

@@ -28,3 +28,5 @@ export class DataError extends GroundupError {}
 export class SerializationError extends GroundupError {}
 /** A device that does not exist here, or tensors on different devices. */
 export class DeviceError extends GroundupError {}
+/** The GPU ran out of memory even after the caching allocator returned its free blocks (PyTorch's torch.cuda.OutOfMemoryError). */
+export class CudaOutOfMemoryError extends DeviceError {}

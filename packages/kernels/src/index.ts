@@ -14,3 +14,4 @@ registerBackend('js', () => jsBackend);
 // build gets the browser variants through package.json's "imports" ("browser" condition).
 export { initWasm } from './wasm/loader.ts';
 import '#native-loader';
+export * from './device-runtime.ts';

@@ -65,10 +65,31 @@ export const addonControls = {
 } as const;
 export type AddonControlName = keyof typeof addonControls;
 
+/**
+ * The exports behind CUDA tensors (storage on the device; packages/kernels/src/native/device.ts
+ * wraps them, addon/src/cuda_tensor_bindings.cc defines them). Their types are in native/addon.ts.
+ */
+export const deviceExports = {
+  cudaAlloc: 'a device block from the caching allocator, freed when collected',
+  cudaUpload: 'host typed array → device block',
+  cudaDownload: 'device block → host typed array (synchronises)',
+  cudaCopy: 'device → device bytes',
+  cudaExpr: 'the expression kernel: any op record over broadcast strided operands',
+  cudaReduce: 'sum, max, min, argmax, argmin, prod over the middle dim',
+  cudaIndex: 'index_select, index_add, gather, scatter_add',
+  cudaGemmDevice: 'GEMM on device buffers',
+  cudaConvDevice: 'conv2d forward and both backward on device buffers',
+  cudaMemoryStats: "the caching allocator's counters",
+  cudaEmptyCache: 'returns cached blocks to the driver',
+  cudaResetPeak: 'resets maxAllocated and maxReserved',
+  cudaSynchronize: 'waits for the device',
+} as const;
+export type DeviceExportName = keyof typeof deviceExports;
+
 /** Kernels with a CUDA binding, and that binding's export name. */
 export type CudaKernelName = { [K in KernelName]: KernelManifest[K] extends { cuda: true } ? K : never }[KernelName];
 export type CudaExportName<K extends string = CudaKernelName> = `cuda${Capitalize<K>}`;
-export type AddonExportName = AddonControlName | KernelName | CudaExportName;
+export type AddonExportName = AddonControlName | KernelName | CudaExportName | DeviceExportName;
 
 const keys = <T extends object>(o: T): (keyof T & string)[] => Object.keys(o) as (keyof T & string)[];
 
@@ -82,7 +103,7 @@ export const cudaExportName = <K extends string>(k: K): CudaExportName<K> =>
 export const cudaKernelNames: readonly CudaKernelName[] = kernelNames.filter(
   (k): k is CudaKernelName => (kernelManifest[k] as KernelSpec).cuda === true);
 
-/** Every export the addon must have: controls, kernels, CUDA kernels. */
+/** Every export the addon must have: controls, kernels, CUDA kernels, device-tensor calls. */
 export const addonExportNames: readonly AddonExportName[] = [
-  ...keys(addonControls), ...kernelNames, ...cudaKernelNames.map((k) => cudaExportName(k)),
+  ...keys(addonControls), ...kernelNames, ...cudaKernelNames.map((k) => cudaExportName(k)), ...keys(deviceExports),
 ];

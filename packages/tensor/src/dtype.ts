@@ -57,7 +57,7 @@ export function allocateUninit(dtype: DType, n: number): TypedArray {
 }
 
 const POOL_MIN_ELEMENTS = POOL_MIN_BYTES / 8;
-const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+export const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
 // Medium arrays (64 B to 8 KB) are views into shared 128 KB slabs: a fresh ArrayBuffer of 4 KB
 // costs about a microsecond of allocator and GC bookkeeping, a view a fifth of that. A slab is

@@ -5,6 +5,7 @@ import { runBackward, type BackwardOptions } from './autograd/engine.ts';
 import { isGradEnabled } from './autograd/grad-mode.ts';
 import { attachPure, type Node } from './autograd/node.ts';
 import { checkDevice, isDeviceName, type Device } from './device.ts';
+import { copyOnDevice, downloadTensor, fillCuda, emptyLike, uploadTensor } from './device/cuda.ts';
 import { allocate, dtypeOfArray, resolveDType, toInt32, type DType, type DTypeName, type TypedArray } from './dtype.ts';
 import { copyStrided, unaryLoop, type Strided } from './iterate.ts';
 import { contiguousStrides, fmt, numelOf, type Shape } from './shape.ts';
@@ -40,7 +41,7 @@ export class Tensor implements Strided {
     this.shape = shape;
     this.strides = strides ?? contiguousStrides(shape);
     this.offset = offset;
-    this.dtype = dtype ?? dtypeOfArray(storage.data);
+    this.dtype = dtype ?? dtypeOfArray(storage.data); // a CUDA storage always comes with its dtype
   }
 
   /** A new contiguous tensor over `data` (which it takes, not copies). */
@@ -66,7 +67,11 @@ export class Tensor implements Strided {
   stride(dim?: number): number | number[] { return dim === undefined ? [...this.strides] : this.strides[dim < 0 ? dim + this.ndim : dim]!; }
   storageOffset(): number { return this.offset; }
   /** The values of the whole storage behind this view (ch17: a 3×3 broadcast view holds 3 floats). */
-  untypedStorage(): number[] { return Array.from(this.storage.data); }
+  untypedStorage(): number[] {
+    const s = this.storage;
+    if (s.block === null) return Array.from(s.data);
+    return Array.from(downloadTensor(new Tensor(s, [s.length], [1], 0, this.dtype)).data);
+  }
   dataPtrEquals(other: Tensor): boolean { return this.storage === other.storage; }
 
   isContiguous(): boolean {
@@ -89,6 +94,7 @@ export class Tensor implements Strided {
 
   /** A contiguous copy of the data (differentiable). */
   clone(): Tensor {
+    if (this.storage.block !== null) return attachPure(copyOnDevice(this), 'CloneBackward0', [this], (g) => [g]);
     const out = allocate(this.dtype, this.numel());
     copyStrided(this.shape, this, out);
     return attachPure(new Tensor(new Storage(out), this.shape, undefined, 0, this.dtype), 'CloneBackward0', [this], (g) => [g]);
@@ -96,6 +102,7 @@ export class Tensor implements Strided {
 
   /** The values in row-major order, as a fresh typed array of this dtype. */
   dataSync(): TypedArray {
+    if (this.storage.block !== null) return downloadTensor(this).data;
     if (this.isContiguous() && this.offset === 0 && this.storage.length === this.numel()) return this.storage.data.slice();
     return this.clone().storage.data;
   }
@@ -120,34 +127,45 @@ export class Tensor implements Strided {
   /** The value of a one-element tensor. */
   item(): number {
     if (this.numel() !== 1) throw new ShapeError(`item: only a one-element tensor converts to a number, this one has shape ${fmt(this.shape)} (${this.numel()} elements); reduce it first, e.g. .sum() or .mean()`);
+    if (this.storage.block !== null) return downloadTensor(this).data[0]!;
     return this.storage.data[this.offset]!;
   }
 
-  /** Where the tensor lives: always 'cpu' (see to('cuda')). */
-  get device(): Device { return 'cpu'; }
-  /** This tensor, as PyTorch's x.cpu() on a CPU tensor. */
-  cpu(): Tensor { return this; }
-  /** PyTorch's x.cuda(): a DeviceError with the reason and the fix, as to('cuda'). */
-  cuda(): Tensor { checkDevice('cuda', 'cuda', 'cuda()'); return this; }
+  /** Where the tensor lives: 'cpu', or 'cuda' for a tensor whose storage is on the GPU. */
+  get device(): Device { return this.storage.block !== null ? 'cuda' : 'cpu'; }
+  get isCuda(): boolean { return this.storage.block !== null; }
+  /** This tensor on the CPU (itself when it is there): copies from the device and synchronises. */
+  cpu(): Tensor { return this.to('cpu'); }
+  /** This tensor on the GPU (itself when it is there); a DeviceError with the reason when there is none. */
+  cuda(): Tensor { return this.to('cuda'); }
 
   /**
-   * A copy in another dtype (this tensor itself when the dtype already matches). 'int64' and
-   * 'long' mean int32; a float that does not fit int32 throws a DTypeError rather than wrapping.
-   * to('cpu') is this tensor; to('cuda') throws a DeviceError that says what to do instead.
+   * A copy in another dtype or on another device (this tensor itself when nothing changes), as
+   * PyTorch's to(). 'int64' and 'long' mean int32; a float that does not fit int32 throws a
+   * DTypeError rather than wrapping. to('cuda') without a GPU throws a DeviceError with the reason.
+   * The copy is differentiable: gradients flow back to the source device.
    */
   to(target: DTypeName | Device): Tensor {
     if (target === this.dtype) return this;
     if (isDeviceName(target)) {
-      checkDevice('to', target);
-      return this;
+      const want = checkDevice('to', target);
+      if (want === this.device) return this;
+      const moved = want === 'cuda' ? uploadTensor(this) : downloadTensor(this);
+      return attachPure(moved, 'ToCopyBackward0', [this], (g) => [g.to(this.device)]);
     }
     const dtype = resolveDType('to', target);
     if (dtype === this.dtype) return this;
-    const out = allocate(dtype, this.numel());
-    if (dtype === 'bool') unaryLoop(this.shape, this, out, (x) => (x !== 0 ? 1 : 0));
-    else if (dtype === 'int32' && (this.dtype === 'float32' || this.dtype === 'float64')) unaryLoop(this.shape, this, out, (x) => toInt32('to(int32)', x));
-    else copyStrided(this.shape, this, out);
-    const r = new Tensor(new Storage(out), this.shape, undefined, 0, dtype);
+    let r: Tensor;
+    if (this.storage.block !== null) {
+      if (dtype === 'int32' && (this.dtype === 'float32' || this.dtype === 'float64')) checkInt32Range(this);
+      r = copyOnDevice(this, dtype);
+    } else {
+      const out = allocate(dtype, this.numel());
+      if (dtype === 'bool') unaryLoop(this.shape, this, out, (x) => (x !== 0 ? 1 : 0));
+      else if (dtype === 'int32' && (this.dtype === 'float32' || this.dtype === 'float64')) unaryLoop(this.shape, this, out, (x) => toInt32('to(int32)', x));
+      else copyStrided(this.shape, this, out);
+      r = new Tensor(new Storage(out), this.shape, undefined, 0, dtype);
+    }
     const from = this.dtype;
     return dtype === 'float32' || dtype === 'float64' ? attachPure(r, 'ToCopyBackward0', [this], (g) => [g.to(from)]) : r;
   }
@@ -204,6 +222,7 @@ export class Tensor implements Strided {
 
   /** Ones of this shape and dtype: the implicit gradient of a scalar. */
   onesLikeForGrad(): Tensor {
+    if (this.storage.block !== null) return fillCuda(emptyLike(this), 1);
     const d = allocate(this.dtype, this.numel());
     d.fill(1);
     return new Tensor(new Storage(d), this.shape, undefined, 0, this.dtype);
@@ -224,4 +243,10 @@ export class Tensor implements Strided {
   /** Bumps the storage's version after an in-place write (autograd checks it). */
   markDirty(): void { this.storage.version++; }
   get version(): number { return this.storage.version; }
+}
+
+/** to(int32) of a CUDA float tensor: every value must fit int32 (checked on the host copy, as the CPU path checks). */
+function checkInt32Range(t: Tensor): void {
+  const d = downloadTensor(t).data;
+  for (let i = 0; i < d.length; i++) toInt32('to(int32)', d[i]!);
 }

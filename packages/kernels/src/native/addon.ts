@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Conv2dGeometry, FloatArray, GemmArgs, KernelName, Kernels } from '../backend.ts';
 import { BackendError, DTypeError, ShapeError } from '../errors.ts';
-import type { AddonControlName, CudaExportName, CudaKernelName, KernelManifest } from '../manifest.ts';
+import type { CudaMemoryStats, DeviceBlock } from '../device-runtime.ts';
+import type { AddonControlName, CudaExportName, CudaKernelName, DeviceExportName, KernelManifest } from '../manifest.ts';
 import { checkAddonExports } from './exports.ts';
 
 type F32 = Float32Array;
@@ -19,6 +20,25 @@ interface ControlTypes {
   /** The generated record loops: [key, expr, arrays, params] per id. */
   elementwiseKernels(): [string, string, number, number][];
   cudaInfo(): { compiled: boolean; ok: boolean; code: number; message: string; device: string };
+}
+
+/** The exports behind CUDA tensors (manifest.ts deviceExports; addon/src/cuda_tensor_bindings.cc). */
+interface DeviceTypes {
+  cudaAlloc(bytes: number): DeviceBlock;
+  cudaUpload(block: DeviceBlock, byteOffset: number, host: ArrayBufferView): void;
+  cudaDownload(block: DeviceBlock, byteOffset: number, host: ArrayBufferView): void;
+  cudaCopy(dst: DeviceBlock, dstByteOffset: number, src: DeviceBlock, srcByteOffset: number, bytes: number): void;
+  cudaExpr(meta: Float64Array, prog: Float64Array, consts: Float64Array, out: DeviceBlock, ...inputs: DeviceBlock[]): void;
+  cudaReduce(op: number, input: DeviceBlock, inOffset: number, out: DeviceBlock, outer: number, n: number, inner: number): void;
+  cudaIndex(kind: number, src: DeviceBlock, srcOffset: number, index: DeviceBlock, indexOffset: number, out: DeviceBlock, outOffset: number,
+    outer: number, n: number, m: number, inner: number): void;
+  cudaGemmDevice(a: DeviceBlock, b: DeviceBlock, c: DeviceBlock, params: Params): void;
+  cudaConvDevice(kind: number, geometry: Params, a: DeviceBlock, aOffset: number, b: DeviceBlock, bOffset: number, bias: DeviceBlock | null,
+    biasOffset: number, out: DeviceBlock, outOffset: number): void;
+  cudaMemoryStats(): CudaMemoryStats;
+  cudaEmptyCache(): void;
+  cudaResetPeak(): void;
+  cudaSynchronize(): void;
 }
 
 /** The bindings of the manifest's 'custom' kernels. */
@@ -38,7 +58,7 @@ type Binding<K extends KernelName> = KernelManifest[K]['form'] extends 'gemm'
  * The raw binding (addon/src/addon.cc, cuda_bindings.cc), derived from the kernel manifest:
  * each kernel under its name, the CUDA ones also as cuda<Name>. Scalars travel in parameter blocks (params.ts).
  */
-export type NativeAddon = { [K in AddonControlName]: ControlTypes[K] } & { [K in KernelName]: Binding<K> } & {
+export type NativeAddon = { [K in AddonControlName]: ControlTypes[K] } & { [K in DeviceExportName]: DeviceTypes[K] } & { [K in KernelName]: Binding<K> } & {
   [K in CudaKernelName as CudaExportName<K>]: Binding<K>;
 };
 

@@ -10,6 +10,7 @@ import { isGradEnabled } from '../autograd/grad-mode.ts';
 import { inPlace } from '../autograd/inplace.ts';
 import { attachPure } from '../autograd/node.ts';
 import { parseExpr } from './expr.ts';
+import { emptyLike, emptyOn, resultDevice } from '../device/cuda.ts';
 import { runExpr, type Operand } from './loop.ts';
 import { checkRecord, INPUTS, resultDType, type OpFunction, type OpRecord, type OpSpec, type TensorLike } from './record.ts';
 
@@ -103,7 +104,8 @@ export class ElementwiseOp {
   forward(inputs: readonly TensorLike[], params: readonly number[]): Tensor {
     const shape = this.shapeOf(inputs);
     const dtype = this.dtypeOf(inputs, params);
-    const out = new Tensor(new Storage(allocateUninit(dtype, numelOf(shape))), shape, undefined, 0, dtype);
+    const device = resultDevice(this.rec.name, inputs);
+    const out = device === 'cpu' ? new Tensor(new Storage(allocateUninit(dtype, numelOf(shape))), shape, undefined, 0, dtype) : emptyOn(device, dtype, shape);
     runExpr(this.rec.name, this.fwd, this.rec.forward, this.names, inputs, this.rec.params, params, out, this.wrap(dtype), this.keys[0]);
     if (this.rec.grads && isGradEnabled() && inputs.some(tracks)) {
       attachPure(out, this.rec.nodeName, inputs, (g, owned) => this.backward(g, inputs, out, params, owned), this.saved(inputs, out));
@@ -139,7 +141,7 @@ export class ElementwiseOp {
     return this.rec.grads!.map((e, i) => {
       if (!e || !needed[i]) return null;
       if (passes(i)) return g;
-      const gi = reuse && i === last ? g : new Tensor(new Storage(allocateUninit(g.dtype, g.numel())), g.shape, undefined, 0, g.dtype);
+      const gi = reuse && i === last ? g : g.storage.block === null ? new Tensor(new Storage(allocateUninit(g.dtype, g.numel())), g.shape, undefined, 0, g.dtype) : emptyLike(g);
       runExpr(this.rec.nodeName, this.bwd[i]!, e, GRAD_NAMES, operands, this.rec.params, params, gi, false, this.keys[i + 1]);
       return gi;
     });

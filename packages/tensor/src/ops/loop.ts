@@ -8,6 +8,7 @@ import { coalesce, compileLoop, MAX_RANK, type LoopKernel } from '../kernel-cach
 import { fmt } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 import { toJs, type Expr } from './expr.ts';
+import { mixed, runExprCuda } from '../device/cuda.ts';
 
 export type Operand = Tensor | number | boolean | null;
 
@@ -45,6 +46,7 @@ const denseLike = (t: Tensor, shape: readonly number[]): boolean => {
  */
 export function runExpr(op: string, cache: Map<number, LoopKernel>, expr: Expr, names: readonly string[], operands: readonly Operand[],
   paramNames: readonly string[], params: readonly number[], out: Tensor, wrapBool: boolean, loopName?: string): void {
+  if (out.storage.block !== null) { runExprCuda(op, expr, names, operands, paramNames, params, out, wrapBool); return; }
   const shape = out.shape;
   const numel = out.numel();
   if (numel === 0) return;
@@ -57,6 +59,7 @@ export function runExpr(op: string, cache: Map<number, LoopKernel>, expr: Expr, 
     const o = operands[i];
     if (o === null || o === undefined || !expr.names.has(names[i]!)) { key = key * 6 + ABSENT; continue; }
     if (o instanceof Tensor) {
+      if (o.storage.block !== null) throw mixed(op, out);
       key = key * 6 + CODE[o.dtype]!;
       arrays.push(o);
       if (o.dtype !== 'float32') f32 = false;
