@@ -8,6 +8,10 @@ import { Storage } from './storage.ts';
 import { attachPure } from './autograd/node.ts';
 import { elementwiseOp } from './ops/define.ts';
 import { Tensor } from './tensor.ts';
+import { emptyLike, resultDevice } from './device/cuda.ts';
+import { cudaConv } from './device/gemm.ts';
+
+const onCuda = (t: Tensor): boolean => t.storage.block !== null;
 
 export type { Conv2dOptions };
 
@@ -16,7 +20,7 @@ const raw = (t: Tensor): FloatArray => {
   return (c.offset === 0 && c.data.length === c.numel() ? c.data : c.data.subarray(c.offset, c.offset + c.numel())) as FloatArray;
 };
 /** An output the kernel overwrites entirely (the Kernels contract), so a pooled buffer need not be zeroed. */
-const make = (t: Tensor, shape: number[]): Tensor => new Tensor(new Storage(allocateUninit(t.dtype, shape.reduce((a, b) => a * b, 1))), shape, undefined, 0, t.dtype);
+const make = (t: Tensor, shape: number[]): Tensor => onCuda(t) ? emptyLike(t, shape) : new Tensor(new Storage(allocateUninit(t.dtype, shape.reduce((a, b) => a * b, 1))), shape, undefined, 0, t.dtype);
 
 function checkTypes(op: string, ...ts: (Tensor | null | undefined)[]): void {
   const d = ts[0]!.dtype;
@@ -38,7 +42,8 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   const g = conv2dGeom(input, weight, opts);
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== g.o)) throw new ShapeError(`conv2d: bias must have shape [${g.o}], got ${fmt(bias.shape)}`);
   const out = make(input, [g.n, g.o, g.outH, g.outW]);
-  if (input.dtype === 'float32')
+  if (resultDevice('conv2d', [input, weight, bias]) === 'cuda') cudaConv('conv2d', 'forward', g, input.contiguous(), weight.contiguous(), bias?.contiguous() ?? null, out);
+  else if (input.dtype === 'float32')
     kernel('conv2dForward')(g, raw(input) as Float32Array, raw(weight) as Float32Array, bias ? (raw(bias) as Float32Array) : null, out.data as Float32Array);
   else conv2dForwardWith(kernel('gemmF64'), g, raw(input) as Float64Array, raw(weight) as Float64Array, bias ? (raw(bias) as Float64Array) : null, out.data as Float64Array);
   const saved = [...(weight.requiresGrad ? [input] : []), ...(input.requiresGrad ? [weight] : [])];
@@ -58,7 +63,8 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
 /** The gradient of conv2d with respect to its input. */
 export function conv2dBackwardInput(g: Conv2dGeometry, gradOut: Tensor, weight: Tensor): Tensor {
   const gi = make(gradOut, [g.n, g.c, g.h, g.w]);
-  if (gradOut.dtype === 'float32') kernel('conv2dBackwardData')(g, raw(gradOut) as Float32Array, raw(weight) as Float32Array, gi.data as Float32Array);
+  if (resultDevice('conv2d backward', [gradOut, weight]) === 'cuda') cudaConv('conv2d backward', 'backwardData', g, gradOut.contiguous(), weight.contiguous(), null, gi);
+  else if (gradOut.dtype === 'float32') kernel('conv2dBackwardData')(g, raw(gradOut) as Float32Array, raw(weight) as Float32Array, gi.data as Float32Array);
   else conv2dBackwardDataWith(kernel('gemmF64'), g, raw(gradOut) as Float64Array, raw(weight) as Float64Array, gi.data as Float64Array);
   return gi;
 }
@@ -66,7 +72,8 @@ export function conv2dBackwardInput(g: Conv2dGeometry, gradOut: Tensor, weight: 
 /** The gradient of conv2d with respect to its weight. */
 export function conv2dBackwardWeight(g: Conv2dGeometry, input: Tensor, gradOut: Tensor): Tensor {
   const gw = make(gradOut, [g.o, g.c, g.kh, g.kw]);
-  if (gradOut.dtype === 'float32') kernel('conv2dBackwardWeight')(g, raw(input) as Float32Array, raw(gradOut) as Float32Array, gw.data as Float32Array);
+  if (resultDevice('conv2d backward', [input, gradOut]) === 'cuda') cudaConv('conv2d backward', 'backwardWeight', g, input.contiguous(), gradOut.contiguous(), null, gw);
+  else if (gradOut.dtype === 'float32') kernel('conv2dBackwardWeight')(g, raw(input) as Float32Array, raw(gradOut) as Float32Array, gw.data as Float32Array);
   else conv2dBackwardWeightWith(kernel('gemmF64'), g, raw(input) as Float64Array, raw(gradOut) as Float64Array, gw.data as Float64Array);
   return gw;
 }

@@ -8,10 +8,11 @@ import { defaultGenerator, type Generator } from './random/index.ts';
 import { fmt, numelOf } from './shape.ts';
 import { Storage } from './storage.ts';
 import { Tensor, type NestedArray } from './tensor.ts';
+import { cudaEmpty, fillCuda } from './device/cuda.ts';
 
 export interface CreateOptions {
   dtype?: DTypeName;
-  /** 'cpu' (the default, where every tensor lives); 'cuda' throws a DeviceError with the reason. */
+  /** 'cpu' (the default) or 'cuda' (the GPU; without one, a DeviceError with the reason). */
   device?: Device;
   generator?: Generator;
   requiresGrad?: boolean;
@@ -35,9 +36,10 @@ function checkNumel(op: string, shape: readonly number[]): void {
 }
 
 /** The dtype asked for (aliases resolved), or dflt. */
-const checkDeviceOpt = (op: string, opts: CreateOptions): void => {
-  if (opts.device !== undefined) checkDevice(op, opts.device, `${op}({device: '${String(opts.device)}'})`);
-};
+const checkDeviceOpt = (op: string, opts: CreateOptions): 'cpu' | 'cuda' =>
+  (opts.device === undefined ? 'cpu' : checkDevice(op, opts.device, `${op}({device: '${String(opts.device)}'})`));
+/** t on the device the options ask for (made on the CPU, then copied: the same values as on the CPU). */
+const placed = (op: string, t: Tensor, opts: CreateOptions): Tensor => (checkDeviceOpt(op, opts) === 'cuda' ? t.to('cuda') : t);
 const dtypeOf = (op: string, opts: CreateOptions, dflt: DType): DType => {
   checkDeviceOpt(op, opts);
   return opts.dtype === undefined ? dflt : resolveDType(op, opts.dtype);
@@ -77,10 +79,10 @@ function inferNested(op: string, data: NestedArray): { shape: number[]; flat: (n
 export function tensor(data: NestedArray | TypedArray | Tensor, opts: CreateOptions = {}): Tensor {
   checkDeviceOpt('tensor', opts);
   const want = opts.dtype === undefined ? undefined : resolveDType('tensor', opts.dtype);
-  if (data instanceof Tensor) return want ? data.to(want).clone() : data.clone();
+  if (data instanceof Tensor) return placed('tensor', want ? data.to(want).clone() : data.clone(), opts);
   if (ArrayBuffer.isView(data)) {
     const t = Tensor.fromData((data as TypedArray).slice(), [(data as TypedArray).length]);
-    return want ? t.to(want) : t;
+    return placed('tensor', want ? t.to(want) : t, opts);
   }
   const { shape, flat } = inferNested('tensor', data);
   const dtype = want ?? (flat.length > 0 && flat.every((v) => typeof v === 'boolean') ? 'bool' : defaultFloat);
@@ -90,7 +92,7 @@ export function tensor(data: NestedArray | TypedArray | Tensor, opts: CreateOpti
     if (typeof v !== 'number' && typeof v !== 'boolean') throw new DTypeError(`tensor: element ${i} is ${typeof v}, expected a number or boolean`);
     out[i] = fillValue(`tensor: element ${i}`, dtype, v);
   }
-  const t = new Tensor(new Storage(out), shape, undefined, 0, dtype);
+  const t = placed('tensor', new Tensor(new Storage(out), shape, undefined, 0, dtype), opts);
   return opts.requiresGrad ? t.requiresGrad_() : t;
 }
 
@@ -107,6 +109,7 @@ export function full(shape: readonly number[], value: number | boolean, opts: Cr
 function filled(op: string, shape: readonly number[], value: number | boolean, opts: CreateOptions): Tensor {
   const dtype = dtypeOf(op, opts, typeof value === 'boolean' ? 'bool' : defaultFloat);
   checkNumel(op, shape);
+  if (checkDeviceOpt(op, opts) === 'cuda') return fillCuda(cudaEmpty(dtype, [...shape], `${op}({device: 'cuda'})`), fillValue(op, dtype, value));
   const data = allocate(dtype, numelOf(shape));
   data.fill(fillValue(op, dtype, value));
   return new Tensor(new Storage(data), [...shape], undefined, 0, dtype);
@@ -131,9 +134,9 @@ export function empty(...args: ShapeArgs): Tensor {
   const { shape, opts } = parseShapeArgs('empty', args);
   return filled('empty', shape, 0, opts);
 }
-export const zerosLike = (t: Tensor, opts: CreateOptions = {}): Tensor => full(t.shape, 0, { ...opts, dtype: opts.dtype ?? t.dtype });
-export const onesLike = (t: Tensor, opts: CreateOptions = {}): Tensor => full(t.shape, 1, { ...opts, dtype: opts.dtype ?? t.dtype });
-export const fullLike = (t: Tensor, value: number, opts: CreateOptions = {}): Tensor => full(t.shape, value, { ...opts, dtype: opts.dtype ?? t.dtype });
+export const zerosLike = (t: Tensor, opts: CreateOptions = {}): Tensor => full(t.shape, 0, { ...opts, dtype: opts.dtype ?? t.dtype, device: opts.device ?? t.device });
+export const onesLike = (t: Tensor, opts: CreateOptions = {}): Tensor => full(t.shape, 1, { ...opts, dtype: opts.dtype ?? t.dtype, device: opts.device ?? t.device });
+export const fullLike = (t: Tensor, value: number, opts: CreateOptions = {}): Tensor => full(t.shape, value, { ...opts, dtype: opts.dtype ?? t.dtype, device: opts.device ?? t.device });
 
 /** arange(end), arange(start, end, step?): int32 when all arguments are integers, as in PyTorch. */
 export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
@@ -147,7 +150,7 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
   if (dtype === 'int32' && n > 0) for (const v of [start, start + (n - 1) * step]) toInt32(`arange(${start}, ${end}, ${step})`, v);
   const data = allocate(dtype, n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
-  return Tensor.fromData(data, [n]);
+  return placed('arange', Tensor.fromData(data, [n]), opts);
 }
 
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
@@ -158,13 +161,13 @@ export function linspace(start: number, end: number, steps: number, opts: Create
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;
   // PyTorch fills the second half from the end, so the last value is exactly `end`.
   for (let i = 0; i < steps; i++) data[i] = i < steps / 2 ? start + i * h : end - (steps - 1 - i) * h;
-  return Tensor.fromData(data, [steps]);
+  return placed('linspace', Tensor.fromData(data, [steps]), opts);
 }
 
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
-  const t = full([n, m], 0, opts);
+  const t = full([n, m], 0, { ...opts, device: 'cpu' });
   for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
-  return t;
+  return placed('eye', t, opts);
 }
 
 function floatOpts(op: string, opts: CreateOptions): DType {
@@ -181,7 +184,7 @@ export function rand(...args: ShapeArgs): Tensor {
   const g = opts.generator ?? defaultGenerator;
   const data = allocate(floatOpts('rand', opts), numelOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = g.random();
-  return Tensor.fromData(data, shape);
+  return placed('rand', Tensor.fromData(data, shape), opts);
 }
 
 /** Standard normal. */
@@ -192,7 +195,7 @@ export function randn(...args: ShapeArgs): Tensor {
   const g = opts.generator ?? defaultGenerator;
   const data = allocate(floatOpts('randn', opts), numelOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = g.normal();
-  return Tensor.fromData(data, shape);
+  return placed('randn', Tensor.fromData(data, shape), opts);
 }
 
 /** Integers in [low, high), int32. */
@@ -205,8 +208,8 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   const g = opts.generator ?? defaultGenerator;
   const data = allocate(dtype, numelOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = g.randint(low, high);
-  return Tensor.fromData(data, shape);
+  return placed('randint', Tensor.fromData(data, shape), opts);
 }
 
-export const randLike = (t: Tensor, opts: CreateOptions = {}): Tensor => rand([...t.shape], { dtype: t.dtype, ...opts });
-export const randnLike = (t: Tensor, opts: CreateOptions = {}): Tensor => randn([...t.shape], { dtype: t.dtype, ...opts });
+export const randLike = (t: Tensor, opts: CreateOptions = {}): Tensor => rand([...t.shape], { dtype: t.dtype, device: t.device, ...opts });
+export const randnLike = (t: Tensor, opts: CreateOptions = {}): Tensor => randn([...t.shape], { dtype: t.dtype, device: t.device, ...opts });

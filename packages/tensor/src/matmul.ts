@@ -7,6 +7,8 @@ import { Storage } from './storage.ts';
 import { attachPure } from './autograd/node.ts';
 import { Tensor } from './tensor.ts';
 import { expand, reshape, squeeze, unsqueeze } from './views.ts';
+import { cudaEmpty, resultDevice } from './device/cuda.ts';
+import { cudaGemm } from './device/gemm.ts';
 
 interface Layout { trans: boolean; ld: number }
 
@@ -45,7 +47,8 @@ function operand(t: Tensor, nb: number): { t: Tensor; lay: Layout; bs: number } 
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 0 || b.ndim === 0) throw new ShapeError(`matmul: both arguments need at least 1 dim, got ${fmt(a.shape)} and ${fmt(b.shape)}; use mul for scalars`);
   if (a.dtype !== b.dtype) throw new DTypeError(`matmul: expected both operands to have the same dtype, got ${a.dtype} and ${b.dtype}; convert one with .float() or .double()`);
-  if (!isFloating(a.dtype)) return matmul(a.double(), b.double()).to(a.dtype);
+  const cuda = resultDevice('matmul', [a, b]) === 'cuda';
+  if (!isFloating(a.dtype)) return cuda ? matmul(a.float(), b.float()).to(a.dtype) : matmul(a.double(), b.double()).to(a.dtype);
   if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), b.ndim === 1 ? [-1] : [-2]);
   if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, -1)), -1);
   const [m, k] = a.shape.slice(-2) as [number, number];
@@ -57,6 +60,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const nb = batch.length;
   const A = operand(expand(a, [...batch, m, k]), nb), B = operand(expand(b, [...batch, k, n]), nb);
   const count = batch.reduce((x, y) => x * y, 1);
+  if (cuda) return withGrad(a, b, cudaMatmul(A, B, batch, m, n, k, count));
   // GEMM with beta 0 overwrites C (k = 0 leaves it: zeros then).
   const out = k > 0 ? allocateUninit(a.dtype, count * m * n) : allocate(a.dtype, count * m * n);
   const args: GemmArgs<Float32Array | Float64Array> = {
@@ -69,7 +73,21 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     if (a.dtype === 'float32') kernel('gemm')(args as GemmArgs<Float32Array>);
     else kernel('gemmF64')(args as unknown as GemmArgs<Float64Array>);
   }
-  const r = new Tensor(new Storage(out as TypedArray), [...batch, m, n], undefined, 0, a.dtype);
+  return withGrad(a, b, new Tensor(new Storage(out as TypedArray), [...batch, m, n], undefined, 0, a.dtype));
+}
+
+/** The GEMM on the device, into a fresh contiguous CUDA tensor (the kernel writes zeros when k = 0). */
+function cudaMatmul(A: { t: Tensor; lay: Layout; bs: number }, B: { t: Tensor; lay: Layout; bs: number }, batch: number[], m: number, n: number, k: number, count: number): Tensor {
+  const r = cudaEmpty(A.t.dtype, [...batch, m, n]);
+  if (count > 0 && m > 0 && n > 0)
+    cudaGemm('matmul', A.t, B.t, r, {
+      transA: A.lay.trans, transB: B.lay.trans, m, n, k, alpha: 1, beta: 0, aOffset: A.t.offset, lda: A.lay.ld, strideA: A.bs,
+      bOffset: B.t.offset, ldb: B.lay.ld, strideB: B.bs, cOffset: 0, ldc: n, strideC: m * n, batch: count,
+    });
+  return r;
+}
+
+function withGrad(a: Tensor, b: Tensor, r: Tensor): Tensor {
   // dA = dC·Bᵀ, dB = Aᵀ·dC; the engine sums over broadcast batch dims. A 2-D operand stored
   // transposed (a Linear weight as w.t()) gets its gradient in the same layout, computed as
   // (B·dCᵀ)ᵀ or (dCᵀ·A)ᵀ, so the leaf's .grad comes out contiguous like the leaf.

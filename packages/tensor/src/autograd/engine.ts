@@ -69,7 +69,7 @@ class Ownership {
     if (n === undefined || n === Infinity) return;
     if (n > 1) { this.uses.set(g.storage, n - 1); return; }
     this.uses.delete(g.storage);
-    if (g.storage.id >= this.first) giveBuffer(g.dtype, g.storage.data);
+    if (g.storage.id >= this.first && g.storage.block === null) giveBuffer(g.dtype, g.storage.data);
   }
 }
 
