@@ -220,13 +220,16 @@ export class Module<In extends unknown[] = Tensor[], Out = Tensor> {
   }
 
   /**
-   * Converts floating parameters and buffers to dtype, as model.double() does. The parameters are
-   * replaced by new Parameter objects: call it before creating an optimizer. to('cpu') keeps the
-   * model as it is; to('cuda') throws a DeviceError that says what to do instead.
+   * to('cuda') / to('cpu') moves every parameter and buffer in place, keeping the Parameter
+   * objects, so an optimizer built before the move still works (its state follows each parameter
+   * when it is made). Without a GPU, to('cuda') throws a DeviceError with the reason.
+   * to(dtype) converts floating parameters and buffers, as model.double() does: those are new
+   * Parameter objects, so call it before creating an optimizer.
    */
   to(target: DTypeName | Device): this {
     if (isDeviceName(target)) {
-      checkDevice(`${this.constructor.name}.to`, target);
+      const device = checkDevice(`${this.constructor.name}.to`, target);
+      for (const t of [...this.parameters(), ...this.buffers()]) t.moveTo_(device);
       return this;
     }
     const dtype = resolveDType(`${this.constructor.name}.to`, target);
@@ -235,9 +238,9 @@ export class Module<In extends unknown[] = Tensor[], Out = Tensor> {
     for (const m of this.modules()) (m as Module).#castLocal(dtype);
     return this;
   }
-  /** The model as it is (its tensors live on the CPU), as PyTorch's model.cpu(). */
+  /** PyTorch's model.cpu(): parameters and buffers to the CPU, in place. */
   cpu(): this { return this.to('cpu'); }
-  /** PyTorch's model.cuda(): a DeviceError with the reason and the fix, as to('cuda'). */
+  /** PyTorch's model.cuda(): parameters and buffers to the GPU, in place (a DeviceError with the reason when there is none). */
   cuda(): this { return this.to('cuda'); }
   double(): this { return this.to('float64'); }
   float(): this { return this.to('float32'); }

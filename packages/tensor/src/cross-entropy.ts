@@ -11,6 +11,8 @@ import { offsetsOf } from './iterate.ts';
 import { Storage } from './storage.ts';
 import { attachPure } from './autograd/node.ts';
 import { Tensor } from './tensor.ts';
+import { resultDevice } from './device/cuda.ts';
+import { cudaClassLoss } from './device/class-loss.ts';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -58,6 +60,7 @@ export function classLoss(op: 'crossEntropy' | 'nllLoss', input: Tensor, target:
   const { reduction, weight, ignoreIndex, labelSmoothing: eps } = opts;
   const { bases, classStride: cs, C, itemShape } = itemsOf(input);
   if (weight && (weight.ndim !== 1 || weight.shape[0] !== C)) throw new ShapeError(`${op}: the class weight must have shape [${C}], got ${shp(weight)}`);
+  if (resultDevice(op, [input, target, weight]) === 'cuda') return cudaClassLoss(input, target, opts, fromLogits);
   const w = weight ? Float64Array.from(weight.detach().contiguous().dataSync() as ArrayLike<number>) : null;
   const W = w ? w.reduce((a, b) => a + b, 0) : C;
   const t = target.contiguous().dataSync() as Int32Array;

@@ -3,6 +3,8 @@
 import { DTypeError, IndexError, ShapeError } from '@groundup/kernels';
 import { attachPure } from './autograd/node.ts';
 import { Tensor } from './tensor.ts';
+import { resultDevice } from './device/cuda.ts';
+import { cudaIndexSelect } from './device/index-ops.ts';
 
 export interface EmbeddingOptions { paddingIdx?: number | null }
 
@@ -12,6 +14,8 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
   if (weight.ndim !== 2) throw new ShapeError(`embedding: the weight must be 2-D [numEmbeddings, embeddingDim], got [${weight.shape}]`);
   const [V, D] = weight.shape as [number, number];
   const pad = opts.paddingIdx == null ? -1 : opts.paddingIdx < 0 ? opts.paddingIdx + V : opts.paddingIdx;
+  if (resultDevice('embedding', [input, weight]) === 'cuda')  // rows gathered on the device; indices checked there
+    return cudaIndexSelect(weight, 0, input.reshape([-1]), pad).reshape([...input.shape, D]);
   const idx = Int32Array.from(input.contiguous().dataSync() as Int32Array);
   for (let i = 0; i < idx.length; i++)
     if (idx[i]! < 0 || idx[i]! >= V) throw new IndexError(`embedding: index ${idx[i]} (element ${i} of the input) is out of range for ${V} embeddings; indices must be in [0, ${V})`);

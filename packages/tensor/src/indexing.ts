@@ -12,6 +12,8 @@ import { inPlace } from './autograd/inplace.ts';
 import { isGradEnabled } from './autograd/grad-mode.ts';
 import { full } from './creation.ts';
 import { where } from './elementwise.ts';
+import { cudaGather, cudaIndexSelect, cudaScatterAdd } from './device/index-ops.ts';
+import { resultDevice } from './device/cuda.ts';
 import { Tensor } from './tensor.ts';
 import { expand, permute, select, sliceDim, unsqueeze } from './views.ts';
 
@@ -248,6 +250,7 @@ export function gather(t: Tensor, dim: number, index: Tensor): Tensor {
   const d = dim < 0 ? dim + t.ndim : dim;
   checkScatterIndex('gather', index);
   if (index.ndim !== t.ndim) throw new IndexError(`gather: index has ${index.ndim} dims but the input has ${t.ndim} (shape ${fmt(t.shape)})`);
+  if (resultDevice('gather', [t, index]) === 'cuda') return cudaGather(t, d, index);
   const out = allocate(t.dtype, index.numel());
   const io = offsetsOf(index.shape, index);
   const n = t.shape[d]!;
@@ -274,6 +277,7 @@ export function scatterAdd(t: Tensor, dim: number, index: Tensor, src: Tensor): 
   const d = dim < 0 ? dim + t.ndim : dim;
   checkScatterIndex('scatterAdd', index);
   if (index.ndim !== t.ndim) throw new IndexError(`scatterAdd: index has ${index.ndim} dims but the tensor has ${t.ndim} (shape ${fmt(t.shape)})`);
+  if (resultDevice('scatterAdd', [t, index, src]) === 'cuda') return cudaScatterAdd(t, d, index, src);
   const out = t.detach().clone();
   const io = offsetsOf(index.shape, index), so = offsetsOf(index.shape, src.shape.every((n, i) => n === index.shape[i]) ? src : expand(src, index.shape));
   const n = out.shape[d]!, coords = new Array<number>(index.ndim).fill(0);
@@ -294,6 +298,7 @@ export function scatterAdd(t: Tensor, dim: number, index: Tensor, src: Tensor): 
 export const indexSelect = (t: Tensor, dim: number, index: Tensor): Tensor => {
   const d = dim < 0 ? dim + t.ndim : dim;
   checkScatterIndex('indexSelect', index);
+  if (resultDevice('indexSelect', [t, index]) === 'cuda') return cudaIndexSelect(t, d, index);
   const n = t.shape[d]!, io = offsetsOf(index.shape, index);
   for (let k = 0; k < io.length; k++) {
     const c = index.data[io[k]!]!;

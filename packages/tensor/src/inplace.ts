@@ -1,11 +1,20 @@
 // In-place fills and random draws. Each bumps the storage version (autograd checks it).
 import { DTypeError } from '@groundup/kernels';
-import { requireFloating, toInt32 } from './dtype.ts';
+import { allocate, requireFloating, toInt32 } from './dtype.ts';
+import { Storage } from './storage.ts';
 import { offsetsOf, writeStrided } from './iterate.ts';
 import { defaultGenerator, type Generator } from './random/index.ts';
 import { inPlace } from './autograd/inplace.ts';
 import { Tensor } from './tensor.ts';
 import { expand } from './views.ts';
+import { fillCuda, runExprCuda, uploadTensor } from './device/cuda.ts';
+import { parseExpr } from './ops/expr.ts';
+
+const COPY = parseExpr('copy_', 'x', ['x']);
+/** self ← v (broadcast) on the device; a CPU v is copied over first, as PyTorch's copy_ across devices. */
+function writeCuda(self: Tensor, v: Tensor): void {
+  runExprCuda('copy_', COPY, ['x'], [v.storage.block === null && v.ndim > 0 ? uploadTensor(v) : v], [], [], self, self.dtype === 'bool' && v.dtype !== 'bool');
+}
 
 /** An in-place fill turns a graph tensor into a constant: it keeps no history. */
 function cut(t: Tensor): void {
@@ -18,6 +27,14 @@ function cut(t: Tensor): void {
 function fillWith(t: Tensor, draw: () => number): Tensor {
   t.checkInPlace('fill');
   cut(t);
+  if (t.storage.block !== null) {  // drawn on the CPU (the same values as there), then copied over
+    const h = new Tensor(new Storage(allocate(t.dtype, t.numel())), t.shape, undefined, 0, t.dtype);
+    const hd = h.data;
+    for (let i = 0; i < hd.length; i++) hd[i] = draw();
+    writeCuda(t, h);
+    t.markDirty();
+    return t;
+  }
   const offs = offsetsOf(t.shape, t);
   const d = t.data;
   for (let i = 0; i < offs.length; i++) d[offs[i]!] = draw();
@@ -30,7 +47,8 @@ export function fill_(t: Tensor, value: number | boolean): Tensor {
   cut(t);
   // Stored as the tensor's dtype would store it: bool as 0/1, int32 only when it fits (no wrap-around).
   const v = t.dtype === 'bool' ? +(Number(value) !== 0) : t.dtype === 'int32' ? toInt32('fill_', Number(value)) : Number(value);
-  if (t.isContiguous()) t.data.fill(v, t.offset, t.offset + t.numel());
+  if (t.storage.block !== null) fillCuda(t, v);
+  else if (t.isContiguous()) t.data.fill(v, t.offset, t.offset + t.numel());
   else writeStrided(t.shape, t, { data: new Float64Array([v]), strides: t.shape.map(() => 0), offset: 0 });
   t.markDirty();
   return t;
@@ -40,7 +58,8 @@ export const zero_ = (t: Tensor): Tensor => fill_(t, 0);
 /** Copies src (broadcast to t's shape, any dtype) into t; differentiable with respect to src. */
 export function copy_(t: Tensor, src: Tensor): Tensor {
   return inPlace(t, 'copy_', [src], () => expand(src.dtype === t.dtype ? src : src.to(t.dtype), t.shape), (self, v) => {
-    writeStrided(self.shape, self, v);
+    if (self.storage.block !== null) writeCuda(self, v);
+    else writeStrided(self.shape, self, v.storage.block !== null ? v.cpu() : v);
     self.markDirty();
   });
 }

@@ -169,6 +169,23 @@ export class Tensor implements Strided {
     const from = this.dtype;
     return dtype === 'float32' || dtype === 'float64' ? attachPure(r, 'ToCopyBackward0', [this], (g) => [g.to(from)]) : r;
   }
+  /**
+   * Moves this tensor's values to another device in place: the object stays (and its .grad moves
+   * too), so Module.to('cuda') keeps its Parameter objects and an optimizer built before still
+   * holds them. Views of the old storage keep the old values.
+   */
+  moveTo_(device: Device): this {
+    const want = checkDevice('moveTo_', device);
+    if (want === this.device) return this;
+    const moved = want === 'cuda' ? uploadTensor(this) : downloadTensor(this);
+    const self = this as { storage: Storage; strides: readonly number[]; offset: number; base: Tensor | null };
+    self.storage = moved.storage;
+    self.strides = moved.strides;
+    self.offset = 0;
+    self.base = null;
+    if (this.grad) this.grad = this.grad.to(want);
+    return this;
+  }
   float(): Tensor { return this.to('float32'); }
   double(): Tensor { return this.to('float64'); }
   int(): Tensor { return this.to('int32'); }
