@@ -147,6 +147,13 @@ deviceSuite('cuda: broadcasting, strided views, scalar operands and in-place ops
     bc.t().add_(tensor([1, 1, 1, 1]).cuda(), 2);
     want.t().add_(tensor([1, 1, 1, 1]), 2);
     assertClose(bc.cpu(), want, 'add_ with alpha through a transposed view, broadcast operand');
+    bc.at('1::2').fill_(-3);
+    want.at('1::2').fill_(-3);
+    bc.at(':', 0).zero_();
+    want.at(':', 0).zero_();
+    assertClose(bc.cpu(), want, 'fill_ and zero_ through strided views');
+    // An in-place op cannot change the dtype, as on the cpu.
+    throwsNamed(() => tensor([1, 2], { dtype: 'int32' }).cuda().add_(0.5), DTypeError, 'add_', 'int32');
   });
 
   test('mixing devices throws DeviceError naming both devices', () => {
