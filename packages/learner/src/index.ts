@@ -38,3 +38,4 @@ export type { Suggestion } from './lr-suggest.ts';
 export { summary, type ModelSummary, type SummaryRow } from './summary.ts';
 export { chartSvg, saveChart, linearTicks, logTicks, type Panel, type Series, type Marker, type ChartOptions } from './plot/chart.ts';
 export { encodePng, saveHeatmapPng, viridis } from './plot/png.ts';
+export { DeviceCallback } from './callbacks/device.ts';

@@ -12,12 +12,13 @@
 // A Cancel…Exception thrown from an event skips the rest of its stage; afterCancel… and after…
 // run (see cancel.ts).
 import { oneCycle, type Optimizer } from '@groundup/optim';
-import { cat, noGrad, Tensor } from '@groundup/tensor';
+import { cat, noGrad, Tensor, type Device } from '@groundup/tensor';
 import {
   CancelBackwardException, CancelBatchException, CancelEpochException, CancelException, CancelFitException,
   CancelStepException, CancelTrainException, CancelValidException,
 } from './cancel.ts';
 import { Callback, INNER_LOOP, type EventName } from './callback.ts';
+import { DeviceCallback } from './callbacks/device.ts';
 import { ParamScheduler } from './callbacks/param-scheduler.ts';
 import { ProgressCallback } from './callbacks/progress.ts';
 import { Recorder } from './callbacks/recorder.ts';
@@ -195,6 +196,14 @@ export class Learner<M extends LearnerModel = LearnerModel> {
   }
 
   // ---------------------------------------------------------------- the loop
+  /** Moves the model to `device` and each batch with it (a DeviceCallback), as fastai's learn.to(device); to('cpu') takes that callback out again. */
+  to(device: Device): this {
+    for (const cb of this.cbs.filter((c) => c instanceof DeviceCallback)) this.removeCb(cb);
+    (this.model as { to?: (d: Device) => unknown }).to?.(device);
+    if (device !== 'cpu') this.addCb(new DeviceCallback(device));
+    return this;
+  }
+
   createOpt(): Optimizer {
     const params = this.model.parameters().filter((p) => p.requiresGrad);
     if (params.length === 0) throw new LearnerError('Learner: the model has no parameters that require grad; nothing to train (did you freeze all of it?)');

@@ -102,6 +102,7 @@ export function formatTensor(t: Tensor, suffixes: string[] = []): string {
   const prefix = 'tensor(';
   const parts = [formatValues(t, prefix.length)];
   if (t.numel() === 0 && !(t.ndim === 1)) parts.push(`size=(${t.shape.join(', ')}${t.ndim === 1 ? ',' : ''})`);
+  if (t.storage.block !== null) parts.push("device='cuda:0'");
   if (t.dtype === 'float64') parts.push('dtype=torch.float64');
   parts.push(...suffixes);
   return `${prefix}${parts.join(`, `)})`;

@@ -6,6 +6,7 @@ export { Tensor, type NestedArray } from './tensor.ts';
 export { Storage } from './storage.ts';
 export { type DType, type DTypeName, type TypedArray, type Scalar, promoteTypes, resultType, isFloating, requireFloating, resolveDType } from './dtype.ts';
 export { type Device, isDeviceName, checkDevice } from './device.ts';
+export { cuda } from './device/memory.ts';
 export { broadcastShapes, contiguousStrides, type Shape } from './shape.ts';
 export * from './creation.ts';
 export { cat, stack, oneHot } from './join.ts';
@@ -40,7 +41,7 @@ export { sumToShape, type BackwardOptions } from './autograd/engine.ts';
 export { Function, FunctionCtx } from './autograd/function.ts';
 export { gradcheck, type GradcheckOptions } from './autograd/gradcheck.ts';
 export { scatterAdd, indexPut } from './indexing.ts';
-export { ShapeError, DTypeError, EinsumError, IndexError, AutogradError, BackendError, DeviceError, OpError, setBackend, getBackend } from '@groundup/kernels';
+export { ShapeError, DTypeError, EinsumError, IndexError, AutogradError, BackendError, DeviceError, CudaOutOfMemoryError, OpError, setBackend, getBackend } from '@groundup/kernels';
 
 /** The names of the records this package defines (a user's or a test's defineOp adds to opRecords() only). */
 export const builtInOps: readonly string[] = Object.freeze(definedOps().map((r) => r.name));
