@@ -1,20 +1,17 @@
 #!/bin/sh
-# Runs the CUDA sources on the CPU (no GPU needed): rewrites each `kernel<<<grid, block>>>(…)`
-# launch into a call to the emulator in cuda_runtime.h (one std::thread per CUDA thread for
-# the kernel that uses __syncthreads, a plain loop for the others), builds with ASan/UBSan and
-# checks every CUDA entry point against the CPU kernels. A check of logic and indexing, not of
-# speed or of GPU-specific limits. Usage: sh addon/emulate/run.sh   (about a minute)
+# Runs the CUDA sources on the CPU (no GPU needed): builds addon/src/*.cu as C++ against the
+# emulator in cuda_runtime.h (GU_LAUNCH becomes a call to it: a plain loop per CUDA thread for
+# kernels without __syncthreads, one fiber per CUDA thread for those with it), with
+# ASan/UBSan, and checks every host-pointer CUDA entry point against the CPU kernels. A check of
+# logic and indexing, not of speed or of GPU-specific limits. The device-tensor kernels run in the
+# emulated addon instead (test/kernels/cuda-device-emulate.test.ts). Usage: sh addon/emulate/run.sh
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 src="$here/../src"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-for f in cuda_device cuda_gemm cuda_conv; do
-  sed -E -e 's/\bsgemmTiled<<<([^,]+), ([^>]+)>>>\(/emuLaunchSync(sgemmTiled, \1, \2, /' \
-         -e 's/\b([A-Za-z0-9_]+)<<<([^>]*[^>]), ([^>]+)>>>\(/emuLaunchSeq(\1, \2, \3, /' "$src/$f.cu" > "$out/$f.cc"
-  if grep -q '<<<' "$out/$f.cc"; then echo "emulate: a launch in $f.cu was not rewritten" >&2; exit 1; fi
-done
-${CXX:-g++} -std=c++20 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -I"$here" -I"$src" -mavx2 -mfma \
-  "$here/harness.cc" "$out"/cuda_*.cc "$src/gemm_avx2.cc" "$src/gemm_dot.cc" "$src/conv2d.cc" "$src/conv_direct.cc" "$src/im2col.cc" "$src/pool.cc" "$src/scratch.cc" \
+${CXX:-g++} -std=c++20 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -DGU_CUDA_EMULATE=1 -I"$here" -I"$src" -mavx2 -mfma \
+  "$here/harness.cc" -x c++ "$src"/cuda_device.cu "$src"/cuda_gemm.cu "$src"/cuda_conv.cu "$src"/cuda_memory.cu "$src"/cuda_ops.cu -x none \
+  "$src/gemm_avx2.cc" "$src/gemm_dot.cc" "$src/conv2d.cc" "$src/conv_direct.cc" "$src/im2col.cc" "$src/pool.cc" "$src/scratch.cc" \
   -o "$out/harness" -lpthread
 "$out/harness"

@@ -1,0 +1,223 @@
+// CUDA tensors against the CPU beyond the elementwise records: reductions, matmul, conv2d, the
+// index ops and losses (forward and gradients), creation with {device}, Module.to keeping its
+// Parameters, whole SGD and Adam training steps (an MLP and ch13's simple_cnn) matching the CPU's
+// losses, learn.to('cuda'), and the memory functions. Skips with the reason where CUDA is not available.
+import { cuda, crossEntropy, DeviceError, DTypeError, embedding, full, gather, Generator, IndexError, manualSeed, nllLoss, ones, randint, randn, tensor, zeros, type Tensor } from '@groundup/tensor';
+import { Conv2d, Flatten, Linear, ReLU, Sequential, Embedding } from '@groundup/nn';
+import { Adam, SGD } from '@groundup/optim';
+import * as assert from 'uvu/assert';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { throwsNamed } from '../helpers/assert.ts';
+import { assertClose, deviceSuite } from './helpers.ts';
+
+const gen = new Generator(7);
+const R = (...s: number[]): Tensor => randn(s, { generator: gen });
+
+/** f on cpu leaves and on cuda copies: the result and every input's gradient agree. */
+function sameGrads(what: string, inputs: Tensor[], f: (...xs: Tensor[]) => Tensor, rtol = 1e-5): void {
+  const cpu = inputs.map((t) => t.clone().requiresGrad_());
+  const dev = inputs.map((t) => t.cuda().requiresGrad_());
+  const a = f(...cpu), b = f(...dev);
+  assert.is(b.device, 'cuda', `${what}: result on cuda`);
+  assertClose(b.cpu(), a, `${what} forward`, rtol, 1e-6);
+  const g = R(...a.shape);
+  a.backward(g);
+  b.backward(g.cuda());
+  cpu.forEach((t, i) => {
+    assert.is(dev[i]!.grad!.device, 'cuda', `${what}: grad ${i} on cuda`);
+    assertClose(dev[i]!.grad!.cpu(), t.grad!, `${what} grad ${i}`, rtol, 1e-6);
+  });
+}
+
+deviceSuite('cuda: reductions, matmul, conv2d, index ops and losses', (test) => {
+  test('sum, mean, var, logsumexp, max over dims, with keepdim, and their gradients', () => {
+    const x = R(3, 4, 5);
+    for (const d of [0, 1, 2, [0, 2], [1, 2], undefined] as const) {
+      sameGrads(`sum ${String(d)}`, [x], (t) => t.sum(d as number));
+      sameGrads(`mean ${String(d)} keepdim`, [x], (t) => t.mean(d as number, true));
+    }
+    sameGrads('var', [x], (t) => t.var(1));
+    sameGrads('std', [x], (t) => t.std([0, 2]));
+    sameGrads('logsumexp', [x], (t) => t.logsumexp(2));
+    sameGrads('softmax', [x], (t) => t.softmax(1));
+    sameGrads('logSoftmax', [x], (t) => t.logSoftmax(-1));
+    sameGrads('max over a dim', [x], (t) => t.max(1).values);
+    sameGrads('max of all', [x], (t) => t.max());
+    assertClose(x.cuda().argmax(1).cpu(), x.argmax(1), 'argmax');
+    assertClose(x.cuda().argmin().cpu(), x.argmin(), 'argmin of all');
+    assertClose(x.cuda().gt(0).sum().cpu(), x.gt(0).sum(), 'count of a bool tensor (int32)');
+    assertClose(x.cuda().gt(0).any(1).cpu(), x.gt(0).any(1), 'any');
+    assertClose(x.cuda().gt(-3).all().cpu(), x.gt(-3).all(), 'all');
+  });
+  test('matmul: 2-D, transposed views, batched with broadcasting, vectors, k = 0', () => {
+    sameGrads('2-D', [R(5, 7), R(7, 3)], (a, b) => a.matmul(b));
+    sameGrads('transposed operands', [R(7, 5), R(3, 7)], (a, b) => a.t().matmul(b.t()));
+    sameGrads('batched broadcast', [R(2, 1, 4, 6), R(3, 6, 5)], (a, b) => a.matmul(b));
+    sameGrads('vector', [R(6), R(6, 2)], (a, b) => a.matmul(b));
+    assertClose(zeros([3, 0]).cuda().matmul(zeros([0, 4]).cuda()).cpu(), zeros([3, 4]), 'k = 0 gives zeros');
+    throwsNamed(() => R(2, 3).cuda().double().matmul(R(3, 2).cuda().double()), DTypeError, /float32/);
+  });
+  test('conv2d with bias, stride and padding; its fused ReLU; all three gradients', () => {
+    sameGrads('conv2d', [R(2, 3, 9, 8), R(4, 3, 3, 3), R(4)], (x, w, b) => x.conv2d(w, b, { stride: 2, padding: 1 }));
+    sameGrads('conv2d 1×1', [R(2, 5, 4, 4), R(3, 5, 1, 1), R(3)], (x, w, b) => x.conv2d(w, b));
+    sameGrads('conv2d + relu', [R(2, 2, 6, 6), R(3, 2, 3, 3), R(3)], (x, w, b) => x.conv2d(w, b, { padding: 1, activation: 'relu' }));
+  });
+  test('gather, indexSelect, embedding and their gradients; indices checked on the device', () => {
+    const idx = randint(0, 5, [4, 3], { generator: gen });
+    sameGrads('gather', [R(4, 5)], (t) => gather(t, 1, t.device === 'cuda' ? idx.cuda() : idx));
+    const rows = tensor([2, 0, 2, 4], { dtype: 'int32' });
+    sameGrads('indexSelect', [R(5, 3)], (t) => t.indexSelect(0, t.device === 'cuda' ? rows.cuda() : rows));
+    const words = tensor([[1, 3], [3, 0]], { dtype: 'int32' });
+    sameGrads('embedding', [R(5, 4)], (w) => embedding(w.device === 'cuda' ? words.cuda() : words, w, { paddingIdx: 0 }));
+    throwsNamed(() => gather(R(2, 3).cuda(), 1, tensor([[0, 3, 1], [0, 0, 0]], { dtype: 'int32' }).cuda()), IndexError, /3 is out of bounds/);
+    assert.ok(IndexError);
+  });
+  test('crossEntropy and nllLoss: reductions, class weights, ignoreIndex, label smoothing, images', () => {
+    const y = tensor([1, 0, 4, 2, 4, 3], { dtype: 'int32' });
+    const yc = y.cuda();
+    const pick = (t: Tensor): Tensor => (t.device === 'cuda' ? yc : y);
+    const w = tensor([1, 2, 0.5, 1, 3]);
+    for (const reduction of ['mean', 'sum', 'none'] as const) {
+      sameGrads(`crossEntropy ${reduction}`, [R(6, 5)], (x) => crossEntropy(x, pick(x), { reduction }));
+      sameGrads(`crossEntropy weighted ${reduction}`, [R(6, 5)], (x) => crossEntropy(x, pick(x), { reduction, weight: x.device === 'cuda' ? w.cuda() : w }));
+    }
+    sameGrads('crossEntropy ignoreIndex', [R(6, 5)], (x) => crossEntropy(x, pick(x), { ignoreIndex: 4 }));
+    sameGrads('crossEntropy labelSmoothing', [R(6, 5)], (x) => crossEntropy(x, pick(x), { labelSmoothing: 0.1 }));
+    sameGrads('nllLoss', [R(6, 5)], (x) => nllLoss(x.logSoftmax(1), pick(x)));
+    const yi = randint(0, 3, [2, 4, 4], { generator: gen });
+    sameGrads('crossEntropy over images', [R(2, 3, 4, 4)], (x) => crossEntropy(x, x.device === 'cuda' ? yi.cuda() : yi));
+    throwsNamed(() => crossEntropy(R(6, 5).cuda(), y), DeviceError, /cuda and cpu/);
+  });
+});
+
+deviceSuite('cuda: creation, modules, optimizers and training steps', (test) => {
+  test('{device: "cuda"} on creation functions; *Like follows its tensor', () => {
+    for (const t of [zeros([2, 3], { device: 'cuda' }), ones([4], { device: 'cuda' }), full([2], 7, { device: 'cuda', dtype: 'int32' }),
+      randn([3, 3], { device: 'cuda' }), tensor([[1, 2]], { device: 'cuda' })]) assert.is(t.device, 'cuda');
+    assert.equal(full([2], 7, { device: 'cuda', dtype: 'int32' }).toArray(), [7, 7]);
+    manualSeed(3);
+    const a = randn([5], { device: 'cuda' });
+    manualSeed(3);
+    assertClose(a.cpu(), randn([5]), 'randn on cuda draws the cpu numbers');
+    const z = a.zerosLike?.() ?? null;
+    if (z) assert.is(z.device, 'cuda');
+  });
+  test('Module.to moves parameters and buffers in place; Parameter objects and an optimizer built before stay valid', () => {
+    const m = new Sequential(new Linear(4, 3), new ReLU(), new Linear(3, 2));
+    const before = m.parameters();
+    const opt = new SGD(m.parameters(), { lr: 0.1 });
+    m.to('cuda');
+    const after = m.parameters();
+    assert.ok(before.every((p, i) => p === after[i]), 'the same Parameter objects');
+    assert.ok(after.every((p) => p.device === 'cuda'));
+    crossEntropy(m.forward(R(5, 4).cuda()), tensor([0, 1, 1, 0, 1], { dtype: 'int32' }).cuda()).backward();
+    opt.step();
+    assert.ok(after.every((p) => p.grad!.device === 'cuda'));
+    m.cpu();
+    assert.ok(m.parameters().every((p) => p.device === 'cpu' && p.grad!.device === 'cpu'));
+    throwsNamed(() => m.forward(R(5, 4).cuda()), DeviceError, /cuda and cpu/);
+  });
+  const models = {
+    mlp: () => new Sequential(new Linear(20, 32), new ReLU(), new Linear(32, 10)),
+    simple_cnn: () => new Sequential(new Conv2d(1, 4, 3, { stride: 2, padding: 1 }), new ReLU(), new Conv2d(4, 8, 3, { stride: 2, padding: 1 }), new ReLU(),
+      new Conv2d(8, 16, 3, { stride: 2, padding: 1 }), new ReLU(), new Conv2d(16, 10, 3, { stride: 2, padding: 1 }), new Flatten()),
+  };
+  for (const [name, make] of Object.entries(models))
+    for (const optName of ['SGD', 'Adam'] as const)
+      test(`${name}: 6 ${optName} steps on cuda give the cpu's losses (1e-5 relative) and leave everything on the device`, () => {
+        const run = (device: 'cpu' | 'cuda'): number[] => {
+          manualSeed(0);
+          const m = make();
+          m.to(device);
+          const opt = optName === 'SGD' ? new SGD(m.parameters(), { lr: 0.1, momentum: 0.9, weightDecay: 1e-4 }) : new Adam(m.parameters(), { lr: 1e-2 });
+          manualSeed(1);
+          const losses: number[] = [];
+          for (let i = 0; i < 6; i++) {
+            const x = name === 'mlp' ? randn([16, 20]) : randn([8, 1, 16, 16]);
+            const y = randint(0, 10, [name === 'mlp' ? 16 : 8]);
+            const loss = crossEntropy(m.forward(x.to(device)), y.to(device));
+            opt.zeroGrad();
+            loss.backward();
+            opt.step();
+            losses.push(loss.item());
+          }
+          if (device === 'cuda') assert.ok(m.parameters().every((p) => p.device === 'cuda' && p.grad!.device === 'cuda'));
+          return losses;
+        };
+        const cpu = run('cpu'), dev = run('cuda');
+        cpu.forEach((l, i) => assert.ok(Math.abs(l - dev[i]!) <= 1e-5 * Math.abs(l), `step ${i}: cuda ${dev[i]} vs cpu ${l}`));
+      });
+  test('an Embedding model trains on cuda', () => {
+    const m = new Sequential(new Embedding(10, 4), new Flatten(), new Linear(12, 3));
+    m.cuda();
+    const opt = new SGD(m.parameters(), { lr: 0.5 });
+    const x = randint(0, 10, [8, 3]).cuda(), y = randint(0, 3, [8]).cuda();
+    let first = 0, last = 0;
+    for (let i = 0; i < 20; i++) {
+      const loss = crossEntropy(m.forward(x), y);
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+      if (i === 0) first = loss.item();
+      last = loss.item();
+    }
+    assert.ok(last < first * 0.7, `loss ${first} → ${last}`);
+  });
+});
+
+deviceSuite('cuda: memory functions', (test) => {
+  const gc = (): void => {
+    v8.setFlagsFromString('--expose-gc');
+    (runInNewContext('gc') as () => void)();
+  };
+  test('memoryAllocated counts live tensors; a freed tensor goes back to the cache; emptyCache returns it', async () => {
+    gc();
+    await new Promise((r) => setImmediate(r));
+    const base = cuda.memoryAllocated();
+    let t: Tensor | null = zeros([1000], { device: 'cuda' });
+    assert.ok(cuda.memoryAllocated() >= base + 4000, 'the block counts');
+    assert.ok(cuda.maxMemoryAllocated() >= cuda.memoryAllocated());
+    assert.is(t.device, 'cuda');
+    t = null;
+    gc();
+    await new Promise((r) => setImmediate(r));
+    assert.is(cuda.memoryAllocated(), base, 'collected → back to the cache');
+    assert.ok(cuda.memoryReserved() > cuda.memoryAllocated());
+    cuda.emptyCache();
+    assert.is(cuda.memoryReserved(), cuda.memoryAllocated(), 'emptyCache returns the cached blocks');
+    cuda.synchronize();
+    assert.ok(cuda.isAvailable());
+    assert.is(cuda.unavailableReason(), null);
+    assert.type(cuda.getDeviceName(), 'string');
+  });
+  test('300 Adam steps of an MLP: memoryAllocated stays flat and cudaMalloc stops', async () => {
+    const m = new Sequential(new Linear(32, 64), new ReLU(), new Linear(64, 10)).cuda();
+    const opt = new Adam(m.parameters(), { lr: 1e-3 });
+    const x = randn([64, 32], { device: 'cuda' }), y = randint(0, 10, [64], { device: 'cuda' });
+    const step = (): void => {
+      const loss = crossEntropy(m.forward(x), y);
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+    };
+    // Dead tensors give their blocks back when V8 collects them, so the cache first fills with one
+    // collection cycle's worth of blocks (here 50 steps); after that cudaMalloc is not called again.
+    const collect = async (): Promise<void> => { gc(); await new Promise((r) => setImmediate(r)); };
+    for (let i = 0; i < 50; i++) step();
+    await collect();
+    for (let i = 0; i < 50; i++) step();
+    await collect();
+    const a0 = cuda.memoryAllocated(), m0 = cuda.memoryStats().cudaMallocs;
+    for (let i = 0; i < 200; i++) {
+      step();
+      if (i % 50 === 49) await collect();
+    }
+    assert.is(cuda.memoryAllocated(), a0, 'allocated after 200 more steps (after collection) equals the warm value');
+    assert.is(cuda.memoryStats().cudaMallocs - m0, 0, 'no cudaMalloc in 200 warm steps');
+  });
+  test('DeviceError names both devices', () => {
+    throwsNamed(() => R(3).cuda().add(R(3)), DeviceError, /cuda and cpu/);
+    assert.ok(DeviceError);
+  });
+});
