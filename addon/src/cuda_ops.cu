@@ -180,7 +180,61 @@ __global__ void findBad(const int* __restrict__ idx, long long count, long long 
   GU_GRID_LOOP(e, count) if (idx[e] < 0 || idx[e] >= n) atomicMin(reinterpret_cast<long long*>(first), e);
 }
 
+__global__ void poolForward(int kind, const float* __restrict__ x, float* __restrict__ out, int* __restrict__ arg,
+                            const int* __restrict__ tab, const float* __restrict__ div, long long planes, long long H, long long W,
+                            long long OH, long long OW) {
+  const int *hs = tab, *he = tab + OH, *ws = tab + 2 * OH, *we = tab + 2 * OH + OW;
+  GU_GRID_LOOP(o, planes * OH * OW) {
+    const long long pl = o / (OH * OW), i = (o / OW) % OH, j = o % OW;
+    const float* p = x + pl * H * W;
+    if (kind == 0) {
+      float best = -INFINITY;
+      int bi = hs[i] * static_cast<int>(W) + ws[j];
+      for (int h = hs[i]; h < he[i]; h++)
+        for (int w = ws[j]; w < we[j]; w++) {
+          const float v = p[h * W + w];
+          if (v > best || v != v) { best = v; bi = static_cast<int>(h * W + w); }
+        }
+      out[o] = best;
+      arg[o] = bi;
+    } else {
+      double acc = 0;
+      for (int h = hs[i]; h < he[i]; h++)
+        for (int w = ws[j]; w < we[j]; w++) acc += p[h * W + w];
+      out[o] = static_cast<float>(acc / div[i * OW + j]);
+    }
+  }
+}
+
+__global__ void poolBackward(int kind, const float* __restrict__ g, float* __restrict__ gx, const int* __restrict__ arg,
+                             const int* __restrict__ tab, const float* __restrict__ div, long long planes, long long H, long long W,
+                             long long OH, long long OW) {
+  const int *hs = tab, *he = tab + OH, *ws = tab + 2 * OH, *we = tab + 2 * OH + OW;
+  GU_GRID_LOOP(o, planes * OH * OW) {
+    const long long pl = o / (OH * OW), i = (o / OW) % OH, j = o % OW;
+    float* q = gx + pl * H * W;
+    if (kind == 1) {
+      atomicAdd(q + arg[o], g[o]);
+    } else {
+      const float v = static_cast<float>(g[o] / div[i * OW + j]);
+      for (int h = hs[i]; h < he[i]; h++)
+        for (int w = ws[j]; w < we[j]; w++) atomicAdd(q + h * W + w, v);
+    }
+  }
+}
+
 }  // namespace
+
+void pool2d(int kind, const float* src, float* out, int* arg, const int* tables, const float* divisor, long long planes, long long H,
+            long long W, long long OH, long long OW) {
+  const long long n = planes * OH * OW;
+  if (n == 0) return;
+  if (kind == 0 || kind == 2)
+    GU_LAUNCH(poolForward, blocksFor(n), kThreads)(kind, src, out, arg, tables, divisor, planes, H, W, OH, OW);
+  else
+    GU_LAUNCH(poolBackward, blocksFor(n), kThreads)(kind, src, out, arg, tables, divisor, planes, H, W, OH, OW);
+  checkLaunch("pool kernel");
+}
 
 void runExpr(const ExprCall& c) {
   long long total = 1;

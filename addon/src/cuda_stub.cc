@@ -35,6 +35,7 @@ void indexAdd(const float*, const int*, float*, long long, long long, long long,
 void gather(const float*, const int*, float*, long long, long long, long long, long long) { refuse(); }
 void scatterAdd(const float*, const int*, float*, long long, long long, long long, long long) { refuse(); }
 long long firstBadIndex(const int*, long long, long long, int*) { refuse(); return -1; }
+void pool2d(int, const float*, float*, int*, const int*, const float*, long long, long long, long long, long long, long long) { refuse(); }
 void gemmDevice(const GemmProblem<float>&) { refuse(); }
 void conv2dForwardDevice(const ConvGeometry&, const float*, const float*, const float*, float*) { refuse(); }
 void conv2dBackwardDataDevice(const ConvGeometry&, const float*, const float*, float*) { refuse(); }

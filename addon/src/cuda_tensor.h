@@ -72,6 +72,14 @@ void scatterAdd(const float* src, const int* idx, float* out, long long outer, l
 /** Largest |idx| check on the device: the first index outside [0, n), or -1 (synchronises). */
 long long firstBadIndex(const int* idx, long long count, long long n, int* badValue);
 
+/**
+ * 2-D pooling over planes of H×W into OH×OW windows given by tables (int32 on the device: row start,
+ * row end, col start, col end). kind 0: max forward (out, arg = flat index in the plane); 1: max
+ * backward (src = g, out += at arg); 2: average forward (divisor per window); 3: average backward.
+ */
+void pool2d(int kind, const float* src, float* out, int* arg, const int* tables, const float* divisor, long long planes, long long H,
+            long long W, long long OH, long long OW);
+
 /** gemm with device pointers (GemmProblem's a, b, c are device addresses). */
 void gemmDevice(const GemmProblem<float>& p);
 /** conv2d with device pointers. */

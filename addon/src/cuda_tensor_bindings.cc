@@ -319,6 +319,38 @@ Napi::Value bindCudaConvDevice(const Napi::CallbackInfo& info) {
   });
 }
 
+/**
+ * cudaPool(kind, src, srcOffset, out, outOffset, arg|null, tables, divisor|null, planes, H, W, OH, OW): see cuda::pool2d.
+ * tables holds 2·OH + 2·OW int32 window bounds, each inside [0, H] or [0, W] (checked on the host side by the caller).
+ */
+Napi::Value bindCudaPool(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const char* op = "cudaPool";
+    const long long kind = countArg(info, 0, op, "kind");
+    if (kind > 3) throw ArgError(ArgError::Range, std::string(op) + ": unknown kind");
+    Block& src = blockArg(info, 1, op, "src");
+    const long long sOff = countArg(info, 2, op, "srcOffset");
+    Block& out = blockArg(info, 3, op, "out");
+    const long long oOff = countArg(info, 4, op, "outOffset");
+    const bool isMax = kind < 2;
+    Block* arg = isMax ? &blockArg(info, 5, op, "arg") : nullptr;
+    Block& tab = blockArg(info, 6, op, "tables");
+    Block* div = isMax ? nullptr : &blockArg(info, 7, op, "divisor");
+    const long long planes = countArg(info, 8, op, "planes"), H = countArg(info, 9, op, "H"), W = countArg(info, 10, op, "W"),
+                    OH = countArg(info, 11, op, "OH"), OW = countArg(info, 12, op, "OW");
+    const double big = double(planes) * H * W, small = double(planes) * OH * OW;
+    const bool fwd = kind == 0 || kind == 2;
+    needBytes(op, "src", src, 0, (sOff + (fwd ? big : small)) * 4);
+    needBytes(op, "out", out, 0, (oOff + (fwd ? small : big)) * 4);
+    if (arg) needBytes(op, "arg", *arg, 0, small * 4);
+    needBytes(op, "tables", tab, 0, double(2 * OH + 2 * OW) * 4);
+    if (div) needBytes(op, "divisor", *div, 0, double(OH * OW) * 4);
+    cuda::pool2d(static_cast<int>(kind), static_cast<const float*>(src.ptr) + sOff, static_cast<float*>(out.ptr) + oOff,
+                 arg ? static_cast<int*>(arg->ptr) : nullptr, static_cast<const int*>(tab.ptr),
+                 div ? static_cast<const float*>(div->ptr) : nullptr, planes, H, W, OH, OW);
+  });
+}
+
 Napi::Value bindCudaMemoryStats(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const cuda::MemoryStats s = cuda::memoryStats();

@@ -40,6 +40,7 @@ Napi::Value bindCudaReduce(const Napi::CallbackInfo& info);
 Napi::Value bindCudaIndex(const Napi::CallbackInfo& info);
 Napi::Value bindCudaGemmDevice(const Napi::CallbackInfo& info);
 Napi::Value bindCudaConvDevice(const Napi::CallbackInfo& info);
+Napi::Value bindCudaPool(const Napi::CallbackInfo& info);
 Napi::Value bindCudaMemoryStats(const Napi::CallbackInfo& info);
 Napi::Value bindCudaEmptyCache(const Napi::CallbackInfo& info);
 Napi::Value bindCudaResetPeak(const Napi::CallbackInfo& info);
@@ -73,6 +74,7 @@ inline void registerBindings(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaIndex", Napi::Function::New(env, bindCudaIndex));
   exports.Set("cudaGemmDevice", Napi::Function::New(env, bindCudaGemmDevice));
   exports.Set("cudaConvDevice", Napi::Function::New(env, bindCudaConvDevice));
+  exports.Set("cudaPool", Napi::Function::New(env, bindCudaPool));
   exports.Set("cudaMemoryStats", Napi::Function::New(env, bindCudaMemoryStats));
   exports.Set("cudaEmptyCache", Napi::Function::New(env, bindCudaEmptyCache));
   exports.Set("cudaResetPeak", Napi::Function::New(env, bindCudaResetPeak));

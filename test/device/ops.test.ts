@@ -2,7 +2,7 @@
 // index ops and losses (forward and gradients), creation with {device}, Module.to keeping its
 // Parameters, whole SGD and Adam training steps (an MLP and ch13's simple_cnn) matching the CPU's
 // losses, learn.to('cuda'), and the memory functions. Skips with the reason where CUDA is not available.
-import { cuda, crossEntropy, DeviceError, DTypeError, embedding, full, gather, Generator, IndexError, manualSeed, nllLoss, ones, randint, randn, tensor, zeros, type Tensor } from '@groundup/tensor';
+import { cat, stack, maxPool2d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d, batchNorm, conv2d, randnLike, zerosLike, cuda, crossEntropy, DeviceError, DTypeError, embedding, full, gather, Generator, IndexError, manualSeed, nllLoss, ones, randint, randn, tensor, zeros, type Tensor } from '@groundup/tensor';
 import { Conv2d, Flatten, Linear, ReLU, Sequential, Embedding } from '@groundup/nn';
 import { Adam, SGD } from '@groundup/optim';
 import * as assert from 'uvu/assert';
@@ -61,7 +61,7 @@ deviceSuite('cuda: reductions, matmul, conv2d, index ops and losses', (test) => 
   test('conv2d with bias, stride and padding; its fused ReLU; all three gradients', () => {
     sameGrads('conv2d', [R(2, 3, 9, 8), R(4, 3, 3, 3), R(4)], (x, w, b) => x.conv2d(w, b, { stride: 2, padding: 1 }));
     sameGrads('conv2d 1×1', [R(2, 5, 4, 4), R(3, 5, 1, 1), R(3)], (x, w, b) => x.conv2d(w, b));
-    sameGrads('conv2d + relu', [R(2, 2, 6, 6), R(3, 2, 3, 3), R(3)], (x, w, b) => x.conv2d(w, b, { padding: 1, activation: 'relu' }));
+    sameGrads('conv2d + relu', [R(2, 2, 6, 6), R(3, 2, 3, 3), R(3)], (x, w, b) => conv2d(x, w, b, { padding: 1, activation: 'relu' }));
   });
   test('gather, indexSelect, embedding and their gradients; indices checked on the device', () => {
     const idx = randint(0, 5, [4, 3], { generator: gen });
@@ -100,8 +100,8 @@ deviceSuite('cuda: creation, modules, optimizers and training steps', (test) => 
     const a = randn([5], { device: 'cuda' });
     manualSeed(3);
     assertClose(a.cpu(), randn([5]), 'randn on cuda draws the cpu numbers');
-    const z = a.zerosLike?.() ?? null;
-    if (z) assert.is(z.device, 'cuda');
+    assert.is(zerosLike(a).device, 'cuda');
+    assert.is(randnLike(a).device, 'cuda');
   });
   test('Module.to moves parameters and buffers in place; Parameter objects and an optimizer built before stay valid', () => {
     const m = new Sequential(new Linear(4, 3), new ReLU(), new Linear(3, 2));
@@ -219,5 +219,36 @@ deviceSuite('cuda: memory functions', (test) => {
   test('DeviceError names both devices', () => {
     throwsNamed(() => R(3).cuda().add(R(3)), DeviceError, /cuda and cpu/);
     assert.ok(DeviceError);
+  });
+});
+
+deviceSuite('cuda: pooling, batchNorm and cat', (test) => {
+  test('maxPool2d, avgPool2d (padding, ceilMode, countIncludePad), adaptive pooling: forward and gradient', () => {
+    const x = R(2, 3, 7, 6);
+    sameGrads('maxPool2d 2', [x], (t) => maxPool2d(t, 2));
+    sameGrads('maxPool2d 3 s2 p1 ceil', [x], (t) => maxPool2d(t, 3, { stride: 2, padding: 1, ceilMode: true }));
+    sameGrads('avgPool2d 3 s2 p1', [x], (t) => avgPool2d(t, 3, { stride: 2, padding: 1 }));
+    sameGrads('avgPool2d countIncludePad false', [x], (t) => avgPool2d(t, 3, { stride: 2, padding: 1, countIncludePad: false }));
+    sameGrads('adaptiveAvgPool2d 1', [x], (t) => adaptiveAvgPool2d(t, 1));
+    sameGrads('adaptiveMaxPool2d [3, 2]', [x], (t) => adaptiveMaxPool2d(t, [3, 2]));
+  });
+  test('batchNorm in training (running stats updated) and in eval, with weight and bias', () => {
+    const x = R(4, 3, 5, 5), w = R(3), b = R(3);
+    const rm = [zeros([3]), zeros([3]).cuda()], rv = [ones([3]), ones([3]).cuda()];
+    sameGrads('batchNorm training', [x, w, b], (t, ww, bb) => {
+      const i = t.device === 'cuda' ? 1 : 0;
+      return batchNorm(t, rm[i]!, rv[i]!, ww, bb, { training: true, momentum: 0.1 });
+    });
+    assertClose(rm[1]!.cpu(), rm[0]!, 'running mean');
+    assertClose(rv[1]!.cpu(), rv[0]!, 'running var');
+    sameGrads('batchNorm eval', [x, w, b], (t, ww, bb) => {
+      const i = t.device === 'cuda' ? 1 : 0;
+      return batchNorm(t, rm[i]!, rv[i]!, ww, bb, { training: false });
+    });
+  });
+  test('cat and stack on the device, with their gradients', () => {
+    sameGrads('cat dim 1', [R(2, 3), R(2, 4)], (a, b) => cat([a, b], 1));
+    sameGrads('stack dim 0', [R(2, 3), R(2, 3)], (a, b) => stack([a, b.t().t()], 0));
+    throwsNamed(() => cat([R(2).cuda(), R(2)]), DeviceError, /cuda and cpu/);
   });
 });

@@ -1,5 +1,5 @@
-// The CUDA kernels on the CPU: addon/emulate/run.sh rewrites every launch in addon/src/*.cu into
-// a call to its emulator, builds them with ASan/UBSan beside the CPU kernels and checks every
+// The CUDA kernels on the CPU: addon/emulate/run.sh builds addon/src/*.cu as C++ against
+// its emulator (launches become calls into it), with ASan/UBSan beside the CPU kernels and checks every
 // CUDA entry point against them. So a wrong index in a .cu file fails CI on a machine without a
 // GPU. It takes minutes (under the sanitizers), so it runs under CI=true
 // or GROUNDUP_EMULATE=1 and otherwise skips saying so; without a C++ compiler it skips with that reason.

@@ -44,6 +44,9 @@ export interface CudaRuntime {
   /** kind: forward(x, w[, bias]) → y, backwardData(gy, w) → gx, backwardWeight(x, gy) → gw; geometry: paramLayouts.conv. */
   conv(kind: 'forward' | 'backwardData' | 'backwardWeight', geometry: Float64Array, a: DeviceBlock, aOffset: number, b: DeviceBlock, bOffset: number,
     bias: DeviceBlock | null, biasOffset: number, out: DeviceBlock, outOffset: number): void;
+  /** 2-D pooling (see addon/src/cuda_tensor.h pool2d); tables: 2·OH + 2·OW int32 window bounds. */
+  pool(kind: 'maxForward' | 'maxBackward' | 'avgForward' | 'avgBackward', src: DeviceBlock, srcOffset: number, out: DeviceBlock, outOffset: number,
+    arg: DeviceBlock | null, tables: DeviceBlock, divisor: DeviceBlock | null, planes: number, H: number, W: number, OH: number, OW: number): void;
   memoryStats(): CudaMemoryStats;
   emptyCache(): void;
   resetPeakMemoryStats(): void;

@@ -79,6 +79,7 @@ export const deviceExports = {
   cudaIndex: 'index_select, index_add, gather, scatter_add',
   cudaGemmDevice: 'GEMM on device buffers',
   cudaConvDevice: 'conv2d forward and both backward on device buffers',
+  cudaPool: 'max and average 2-D pooling, forward and backward',
   cudaMemoryStats: "the caching allocator's counters",
   cudaEmptyCache: 'returns cached blocks to the driver',
   cudaResetPeak: 'resets maxAllocated and maxReserved',

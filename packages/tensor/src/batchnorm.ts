@@ -6,6 +6,8 @@ import { DTypeError, ShapeError } from '@groundup/kernels';
 import { attachPure } from './autograd/node.ts';
 import { requireFloating } from './dtype.ts';
 import { Tensor } from './tensor.ts';
+import { noGrad } from './autograd/grad-mode.ts';
+import { resultDevice } from './device/cuda.ts';
 
 export interface BatchNormOptions {
   /** Batch statistics (and running-stat updates) when true; running statistics when false. Default false, as in PyTorch. */
@@ -34,6 +36,8 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
   if (!training && (!runningMean || !runningVar)) throw new ShapeError('batchNorm: eval mode needs runningMean and runningVar (or pass training: true to use batch statistics)');
   if (training && n <= 1) throw new ShapeError(`batchNorm: expected more than 1 value per channel when training, got input [${input.shape}]; use a larger batch or eval()`);
 
+  if (resultDevice('batchNorm', [input, runningMean, runningVar, weight, bias]) === 'cuda')
+    return cudaBatchNorm(input, runningMean, runningVar, weight, bias, training, momentum, eps, n);
   const c = input.contiguous(), x = c.data, off = c.offset;
   const mean = new Float64Array(C), invstd = new Float64Array(C);
   if (training) {
@@ -95,4 +99,30 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
 function updateRunning(t: Tensor, ch: number, value: number, momentum: number): void {
   const i = t.offset + ch * (t.strides[0] ?? 1);
   t.data[i] = (1 - momentum) * t.data[i]! + momentum * value;
+}
+
+/**
+ * batchNorm on the device, from device ops (their gradients compose to the closed form above):
+ * (x − mean)·rsqrt(var + eps)·w + b, the running stats updated in place without history.
+ */
+function cudaBatchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null, bias: Tensor | null,
+  training: boolean, momentum: number, eps: number, n: number): Tensor {
+  const C = input.shape[1]!, dims = input.shape.map((_, i) => i).filter((i) => i !== 1);
+  const vec = input.shape.map((s, i) => (i === 1 ? C : 1));
+  let mean: Tensor, variance: Tensor;
+  if (training) {
+    mean = input.mean(dims, true);
+    variance = input.sub(mean).square().mean(dims, true);
+    noGrad(() => {
+      runningMean?.mul_(1 - momentum).add_(mean.detach().reshape([C]), momentum);
+      runningVar?.mul_(1 - momentum).add_(variance.detach().reshape([C]), momentum * (n / (n - 1)));
+    });
+  } else {
+    mean = runningMean!.reshape(vec);
+    variance = runningVar!.reshape(vec);
+  }
+  let y = input.sub(mean).mul(variance.add(eps).rsqrt());
+  if (weight) y = y.mul(weight.reshape(vec));
+  if (bias) y = y.add(bias.reshape(vec));
+  return y;
 }

@@ -7,6 +7,8 @@ import { Storage } from './storage.ts';
 import { attachPure } from './autograd/node.ts';
 import { Tensor } from './tensor.ts';
 import { unsqueeze } from './views.ts';
+import { cudaEmpty, resultDevice } from './device/cuda.ts';
+import { assignInPlace } from './ops/define.ts';
 
 /** Concatenates along an existing dim. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
@@ -23,6 +25,17 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const dtype = ts.map((t) => t.dtype).reduce(promoteTypes);
   const shape = [...ref.shape];
   shape[d] = ts.reduce((a, t) => a + t.shape[d]!, 0);
+  const sizes = ts.map((t) => t.shape[d]!);
+  const grad = (r: Tensor): Tensor => attachPure(r, 'CatBackward0', ts, (g) => {
+    let start = 0;
+    return sizes.map((n) => g.narrow(d, (start += n) - n, n));
+  });
+  if (resultDevice('cat', ts) === 'cuda') {  // each piece copied into its slice of the result on the device
+    const r = cudaEmpty(dtype, shape);
+    let at = 0;
+    for (const t of ts) { assignInPlace('cat', r.detach().narrow(d, at, t.shape[d]!), t); at += t.shape[d]!; }
+    return grad(r);
+  }
   const outer = ref.shape.slice(0, d).reduce((a, b) => a * b, 1);
   const rowLen = shape.slice(d).reduce((a, b) => a * b, 1);
   const out = allocate(dtype, outer * rowLen);
@@ -35,12 +48,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     for (let o = 0; o < outer; o++) out.set(tmp.subarray(o * chunk, (o + 1) * chunk), o * rowLen + col);
     col += chunk;
   }
-  const r = new Tensor(new Storage(out), shape, undefined, 0, dtype);
-  const sizes = ts.map((t) => t.shape[d]!);
-  return attachPure(r, 'CatBackward0', ts, (g) => {
-    let start = 0;
-    return sizes.map((n) => g.narrow(d, (start += n) - n, n));
-  });
+  return grad(new Tensor(new Storage(out), shape, undefined, 0, dtype));
 }
 
 /** Joins along a new dim. */

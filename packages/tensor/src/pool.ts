@@ -6,6 +6,7 @@ import { ShapeError } from '@groundup/kernels';
 import { attachPure } from './autograd/node.ts';
 import { requireFloating } from './dtype.ts';
 import { Tensor } from './tensor.ts';
+import { cudaPool, type PoolAxes } from './device/pool.ts';
 
 export type Size2 = number | readonly [number, number];
 export interface MaxPool2dOptions { stride?: Size2 | null; padding?: Size2; ceilMode?: boolean }
@@ -58,7 +59,10 @@ function check(op: string, x: Tensor): void {
 
 const alloc = (x: Tensor, n: number): Float32Array | Float64Array => (x.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n));
 
+const onDevice = (a: Axis, b: Axis): PoolAxes => ({ hs: a.start, he: a.end, ws: b.start, we: b.end, oh: a.out, ow: b.out });
+
 function maxPool(op: string, x: Tensor, ah: Axis, aw: Axis): Tensor {
+  if (x.storage.block !== null) return cudaPool(op, 'MaxPool2DWithIndicesBackward0', x, onDevice(ah, aw), null);
   const H = x.shape[x.ndim - 2]!, W = x.shape[x.ndim - 1]!;
   const planes = x.numel() / (H * W), per = ah.out * aw.out;
   const c = x.contiguous(), src = c.data, off = c.offset;
@@ -91,6 +95,7 @@ function avgPool(op: string, x: Tensor, ah: Axis, aw: Axis, divisor: (i: number,
   const planes = x.numel() / (H * W), per = ah.out * aw.out;
   const div = new Float64Array(per);
   for (let i = 0; i < ah.out; i++) for (let j = 0; j < aw.out; j++) div[i * aw.out + j] = divisor(i, j);
+  if (x.storage.block !== null) return cudaPool(op, op === 'adaptiveAvgPool2d' ? 'AdaptiveAvgPool2DBackward0' : 'AvgPool2DBackward0', x, onDevice(ah, aw), div);
   const c = x.contiguous(), src = c.data, off = c.offset;
   const out = alloc(x, planes * per);
   for (let pl = 0, o = 0; pl < planes; pl++) {

@@ -35,6 +35,8 @@ interface DeviceTypes {
   cudaGemmDevice(a: DeviceBlock, b: DeviceBlock, c: DeviceBlock, params: Params): void;
   cudaConvDevice(kind: number, geometry: Params, a: DeviceBlock, aOffset: number, b: DeviceBlock, bOffset: number, bias: DeviceBlock | null,
     biasOffset: number, out: DeviceBlock, outOffset: number): void;
+  cudaPool(kind: number, src: DeviceBlock, srcOffset: number, out: DeviceBlock, outOffset: number, arg: DeviceBlock | null, tables: DeviceBlock,
+    divisor: DeviceBlock | null, planes: number, H: number, W: number, OH: number, OW: number): void;
   cudaMemoryStats(): CudaMemoryStats;
   cudaEmptyCache(): void;
   cudaResetPeak(): void;

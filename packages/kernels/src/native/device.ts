@@ -23,6 +23,7 @@ function guard<T>(f: () => T): T {
 }
 
 const CONV_KINDS = { forward: 0, backwardData: 1, backwardWeight: 2 } as const;
+const POOL_KINDS = { maxForward: 0, maxBackward: 1, avgForward: 2, avgBackward: 3 } as const;
 
 export function deviceRuntime(addon: NativeAddon): CudaRuntimeLoad {
   const av = cudaAvailability(addon);
@@ -40,6 +41,8 @@ export function deviceRuntime(addon: NativeAddon): CudaRuntimeLoad {
     gemm: (a, b, c, params) => guard(() => addon.cudaGemmDevice(a, b, c, params)),
     conv: (kind, g, a, aOff, b, bOff, bias, biasOff, out, oOff) =>
       guard(() => addon.cudaConvDevice(CONV_KINDS[kind], g, a, aOff, b, bOff, bias, biasOff, out, oOff)),
+    pool: (kind, src, sOff, out, oOff, arg, tables, divisor, planes, H, W, OH, OW) =>
+      guard(() => addon.cudaPool(POOL_KINDS[kind], src, sOff, out, oOff, arg, tables, divisor, planes, H, W, OH, OW)),
     memoryStats: () => addon.cudaMemoryStats(),
     emptyCache: () => guard(() => addon.cudaEmptyCache()),
     resetPeakMemoryStats: () => guard(() => addon.cudaResetPeak()),
