@@ -1,6 +1,7 @@
 // pnpm test:cuda — the GPU self-test: CUDA GEMM and conv2d against the CPU (native, else js)
-// over many shapes, transposes, batches and strides. Without a usable device it prints
+// over many shapes, transposes, batches and strides; then CUDA tensors (cuda-device-check.ts). Without a usable device it prints
 // "skipped: no CUDA device (reason)" and exits 0.
+import { deviceCheck } from './cuda-device-check.ts';
 import { availability, conv2dGeometry, findBackend, ShapeError, type Backend, type GemmArgs } from '@groundup/kernels';
 
 const av = availability('cuda');
@@ -112,6 +113,11 @@ for (const n of [1024, 2048]) {
   }
   console.log(`gemm ${n}³: ${(2 * n ** 3 / best / 1e6).toFixed(1)} GFLOP/s with copies (${best.toFixed(2)} ms)`);
 }
+
+// CUDA tensors: a training run and the memory check with everything on the device.
+const dev = await deviceCheck();
+passed += dev.passed;
+failures.push(...dev.failures);
 
 for (const f of failures) console.log(`FAIL ${f}`);
 console.log(`cuda self-test: ${passed} passed, ${failures.length} failed`);

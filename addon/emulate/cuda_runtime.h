@@ -42,17 +42,25 @@ inline void __syncthreads() { assert(!emuSequential && "syncthreads in a sequent
 // switches back to the block's scheduler, which runs every other fiber to the same barrier first.
 // Deterministic, and far cheaper than OS threads (run.sh: 1 min instead of 4). ASan warns once that
 // it does not fully support swapcontext; the harness passes under it.
+#include <csetjmp>
 #include <functional>
 #include <ucontext.h>
-struct EmuFiber { ucontext_t ctx; std::vector<char> stack; bool done; };
-inline ucontext_t emuScheduler;
+// A fiber starts on its own stack through swapcontext (once per block); afterwards the switches
+// are _setjmp/_longjmp, which, unlike swapcontext, make no sigprocmask system call.
+struct EmuFiber { ucontext_t ctx; jmp_buf jb; std::vector<char> stack; bool done, started; };
+inline ucontext_t emuSchedulerCtx;
+inline jmp_buf emuSchedulerJb;
 inline std::vector<EmuFiber> emuFibers;
 inline int emuCurrent = -1;
 inline std::function<void()> emuBody;
-inline void emuFiberEntry() { emuBody(); emuFibers[emuCurrent].done = true; }
+[[noreturn]] inline void emuFiberEntry() {
+  emuBody();
+  emuFibers[emuCurrent].done = true;
+  _longjmp(emuSchedulerJb, 1);  // never return: uc_link would resume a stale scheduler context
+}
 inline void __syncthreads() {
   assert(!emuSequential && "syncthreads in a sequential launch");
-  swapcontext(&emuFibers[emuCurrent].ctx, &emuScheduler);
+  if (!_setjmp(emuFibers[emuCurrent].jb)) _longjmp(emuSchedulerJb, 1);
 }
 #endif
 
@@ -131,18 +139,23 @@ void emuLaunchSync(K kernel, dim3 grid, dim3 block, A... args) {
       getcontext(&f.ctx);
       f.ctx.uc_stack.ss_sp = f.stack.data();
       f.ctx.uc_stack.ss_size = f.stack.size();
-      f.ctx.uc_link = &emuScheduler;
-      makecontext(&f.ctx, emuFiberEntry, 0);
+      f.ctx.uc_link = nullptr;
+      makecontext(&f.ctx, reinterpret_cast<void (*)()>(emuFiberEntry), 0);
       f.done = false;
+      f.started = false;
     }
     // Rounds: each unfinished fiber runs to its next __syncthreads (or its end), in thread order.
     for (unsigned left = nt; left > 0;) {
       for (unsigned t = 0; t < nt; t++) {
-        if (emuFibers[t].done) continue;
+        EmuFiber& f = emuFibers[t];
+        if (f.done) continue;
         emuCurrent = static_cast<int>(t);
         blockIdx = dim3(x, y, z); threadIdx = dim3(t, 0, 0);
-        swapcontext(&emuScheduler, &emuFibers[t].ctx);
-        if (emuFibers[t].done) left--;
+        if (!_setjmp(emuSchedulerJb)) {
+          if (!f.started) { f.started = true; swapcontext(&emuSchedulerCtx, &f.ctx); }
+          else _longjmp(f.jb, 1);
+        }
+        if (f.done) left--;
       }
     }
   }
