@@ -162,6 +162,14 @@ __global__ void indexAddKernel(const float* __restrict__ src, const int* __restr
   }
 }
 
+__global__ void indexCopyKernel(const float* __restrict__ src, const int* __restrict__ idx, float* __restrict__ out,
+                                long long outer, long long n, long long m, long long inner) {
+  GU_GRID_LOOP(e, outer * m * inner) {
+    const long long i = e % inner, k = (e / inner) % m, o = e / (inner * m);
+    out[(o * n + idx[k]) * inner + i] = src[e];  // repeated indices: one of the writes wins, as in PyTorch
+  }
+}
+
 __global__ void gatherKernel(const float* __restrict__ in, const int* __restrict__ idx, float* __restrict__ out,
                              long long outer, long long n, long long kk, long long inner) {
   GU_GRID_LOOP(e, outer * kk * inner) {
@@ -269,6 +277,12 @@ void indexAdd(const float* src, const int* idx, float* out, long long outer, lon
   if (outer * m * inner == 0) return;
   GU_LAUNCH(indexAddKernel, blocksFor(outer * m * inner), kThreads)(src, idx, out, outer, n, m, inner);
   checkLaunch("index_add kernel");
+}
+
+void indexCopy(const float* src, const int* idx, float* out, long long outer, long long n, long long m, long long inner) {
+  if (outer * m * inner == 0) return;
+  GU_LAUNCH(indexCopyKernel, blocksFor(outer * m * inner), kThreads)(src, idx, out, outer, n, m, inner);
+  checkLaunch("index_copy kernel");
 }
 
 void gather(const float* in, const int* idx, float* out, long long outer, long long n, long long k, long long inner) {

@@ -65,6 +65,8 @@ void reduce(ReduceOp op, const float* in, void* out, long long outer, long long 
 void indexSelect(const float* in, const int* idx, float* out, long long outer, long long n, long long m, long long inner);
 /** out[o][idx[m]][i] += src[o][m][i] (atomic where indices repeat). */
 void indexAdd(const float* src, const int* idx, float* out, long long outer, long long n, long long m, long long inner);
+/** out[o][idx[m]][i] = src[o][m][i]: setitem through an index. */
+void indexCopy(const float* src, const int* idx, float* out, long long outer, long long n, long long m, long long inner);
 /** out[o][k][i] = in[o][idx[o][k][i]][i]: torch.gather along the middle dim (idx int32, contiguous). */
 void gather(const float* in, const int* idx, float* out, long long outer, long long n, long long k, long long inner);
 /** out[o][idx[o][k][i]][i] += src[o][k][i]: gather's backward. */

@@ -197,7 +197,7 @@ Napi::Value bindCudaReduce(const Napi::CallbackInfo& info) {
 
 /**
  * cudaIndex(kind, src, srcOffset, idx, idxOffset, out, outOffset, outer, n, m, inner): 0 index_select,
- * 1 index_add, 2 gather, 3 scatter_add (float32 src/out, int32 idx). Indices are checked on the device first.
+ * 1 index_add, 2 gather, 3 scatter_add, 4 index_copy (float32 src/out, int32 idx). Indices are checked on the device first.
  */
 Napi::Value bindCudaIndex(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
@@ -211,7 +211,8 @@ Napi::Value bindCudaIndex(const Napi::CallbackInfo& info) {
     const long long oOff = countArg(info, 6, op, "outOffset");
     const long long outer = countArg(info, 7, op, "outer"), n = countArg(info, 8, op, "n"), m = countArg(info, 9, op, "m"),
                     inner = countArg(info, 10, op, "inner");
-    const bool perElement = kind >= 2;
+    if (kind > 4) throw ArgError(ArgError::Range, std::string(op) + ": unknown kind");
+    const bool perElement = kind == 2 || kind == 3;
     const long long nIdx = perElement ? outer * m * inner : m;
     const long long big = outer * n * inner, small = outer * m * inner;
     needBytes(op, "index", idx, 0, double(iOff + nIdx) * 4);
@@ -231,6 +232,7 @@ Napi::Value bindCudaIndex(const Napi::CallbackInfo& info) {
       case 1: cuda::indexAdd(s, ix, o, outer, n, m, inner); break;
       case 2: cuda::gather(s, ix, o, outer, n, m, inner); break;
       case 3: cuda::scatterAdd(s, ix, o, outer, n, m, inner); break;
+      case 4: cuda::indexCopy(s, ix, o, outer, n, m, inner); break;
       default: throw ArgError(ArgError::Range, std::string(op) + ": unknown kind");
     }
   });

@@ -22,7 +22,7 @@ export interface CudaMemoryStats {
 export const REDUCE_OPS = { sum: 0, max: 1, min: 2, argmax: 3, argmin: 4, prod: 5 } as const;
 export type ReduceOpName = keyof typeof REDUCE_OPS;
 /** cudaIndex kinds. */
-export const INDEX_KINDS = { indexSelect: 0, indexAdd: 1, gather: 2, scatterAdd: 3 } as const;
+export const INDEX_KINDS = { indexSelect: 0, indexAdd: 1, gather: 2, scatterAdd: 3, indexCopy: 4 } as const;
 export type IndexKindName = keyof typeof INDEX_KINDS;
 /** The dtype codes the expression kernel reads and writes. */
 export const DEVICE_DTYPES = { float32: 0, float64: 1, int32: 2, bool: 3 } as const;

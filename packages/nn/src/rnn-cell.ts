@@ -58,7 +58,7 @@ abstract class RNNCellBase<In extends unknown[], Out> extends Module<In, Out> {
   /** A state for input [B, I]: the given one (checked; unbatched when the input is) or zeros. */
   protected state(h: Tensor | null | undefined, x: Tensor, batched: boolean, what = 'hidden state'): Tensor {
     const B = x.shape[0]!, H = this.hiddenSize;
-    if (h == null) return zeros([B, H], { dtype: x.dtype });
+    if (h == null) return zeros([B, H], { dtype: x.dtype, device: x.device });
     const want = batched ? [B, H] : [H];
     if (h.ndim !== want.length || h.shape.some((n, i) => n !== want[i]))
       throw new ShapeError(`${this.constructor.name}: expected ${what} ${fmt(want)} for input ${fmt(batched ? x.shape : [x.shape[1]!])}, got ${fmt(h.shape)}`);

@@ -104,7 +104,7 @@ abstract class RNNBase<State> extends Module<[Tensor, (State | null)?], [Tensor,
   /** A state [L·D, B, H] (unbatched [L·D, H]) checked against the input, or zeros. */
   protected initialState(s: Tensor | null | undefined, x: Tensor, input: Tensor, batched: boolean, what: string): Tensor {
     const LD = this.numLayers * this.numDirections, B = x.shape[1]!, H = this.hiddenSize;
-    if (s == null) return zeros([LD, B, H], { dtype: x.dtype });
+    if (s == null) return zeros([LD, B, H], { dtype: x.dtype, device: x.device });
     const want = batched ? [LD, B, H] : [LD, H];
     if (s.ndim !== want.length || s.shape.some((n, i) => n !== want[i]))
       throw new ShapeError(`${this.constructor.name}: expected ${what} ${fmt(want)} ([num_layers·num_directions, ${batched ? 'batch, ' : ''}hidden_size]) for input ${fmt(input.shape)}, got ${fmt(s.shape)}`);

@@ -12,7 +12,7 @@ import { inPlace } from './autograd/inplace.ts';
 import { isGradEnabled } from './autograd/grad-mode.ts';
 import { full } from './creation.ts';
 import { where } from './elementwise.ts';
-import { cudaGather, cudaIndexSelect, cudaScatterAdd } from './device/index-ops.ts';
+import { cudaGather, cudaIndexSelect, cudaPut, cudaScatterAdd, cudaTake } from './device/index-ops.ts';
 import { resultDevice } from './device/cuda.ts';
 import { Tensor } from './tensor.ts';
 import { expand, permute, select, sliceDim, unsqueeze } from './views.ts';
@@ -129,6 +129,8 @@ function basic(t: Tensor, items: readonly IndexItem[]): { v: Tensor; adv: Advanc
   return { v, adv };
 }
 
+const NO_DATA = new Float32Array(0);
+
 /** The flat offsets an advanced index reads or writes, with its result layout. */
 function advancedOffsets(v: Tensor, adv: Advanced[]): { offsets: Int32Array; shape: number[]; perm: number[] | null } {
   const B = broadcastAll('index', adv.map((a) => a.index.shape));
@@ -138,12 +140,13 @@ function advancedOffsets(v: Tensor, adv: Advanced[]): { offsets: Int32Array; sha
   const nb = B.reduce((a, b) => a * b, 1);
   const idx = adv.map((a) => {
     const n = v.shape[a.pos]!;
-    const e = sameShape(a.index.shape, B) ? a.index : expand(a.index, B);
+    const host = a.index.storage.block !== null ? a.index.cpu() : a.index;  // a cuda index comes over (a sync, as in PyTorch)
+    const e = sameShape(host.shape, B) ? host : expand(host, B);
     const flat = Int32Array.from(offsetsOf(B, e), (o) => e.data[o]!);
     for (const i of flat) if (i < -n || i >= n) checkIndex('index', i, n, a.pos);
     return flat;
   });
-  const restOffsets = offsetsOf(restShape, { data: v.data, strides: restDims.map((i) => v.strides[i]!), offset: 0 });
+  const restOffsets = offsetsOf(restShape, { data: NO_DATA, strides: restDims.map((i) => v.strides[i]!), offset: 0 });
   const offsets = new Int32Array(nb * restOffsets.length);
   for (let b = 0, o = 0; b < nb; b++) {
     let base = v.offset;
@@ -170,15 +173,19 @@ export function at(t: Tensor, ...items: IndexItem[]): Tensor {
   const { v, adv } = basic(t, items);
   if (adv.length === 0) return v;
   const { offsets, shape, perm } = advancedOffsets(v, adv);
-  const out = allocate(t.dtype, offsets.length);
-  const d = t.data;
-  for (let i = 0; i < offsets.length; i++) out[i] = d[offsets[i]!]!;
-  let r = new Tensor(new Storage(out), shape, undefined, 0, t.dtype);
+  let r: Tensor;
+  if (t.storage.block !== null) r = cudaTake(t, offsets, shape);
+  else {
+    const out = allocate(t.dtype, offsets.length);
+    const d = t.data;
+    for (let i = 0; i < offsets.length; i++) out[i] = d[offsets[i]!]!;
+    r = new Tensor(new Storage(out), shape, undefined, 0, t.dtype);
+  }
   if (perm) r = permute(r, perm).contiguous();
   // Backward: scatter-add the gradient back to where each element came from (repeats add up).
   const vItems = v.shape.map((): IndexItem => ':');
   for (const a of adv) vItems[a.pos] = a.index;
-  return attach(r, 'IndexBackward0', [v], (g) => [indexPut_(full(v.shape, 0, { dtype: v.dtype }), vItems, g, true)]);
+  return attach(r, 'IndexBackward0', [v], (g) => [indexPut_(full(v.shape, 0, { dtype: v.dtype, device: v.device }), vItems, g, true)]);
 }
 
 /** x[items] = value, or x[items] += value with accumulate (repeated indices add up). Differentiable. */
@@ -203,8 +210,10 @@ function putRaw(t: Tensor, items: readonly IndexItem[], value: Tensor | number |
   // Assignment casts the value to the tensor's dtype, as PyTorch's setitem (a copy) does.
   const scalar = (v: number | boolean): number => (t.dtype === 'bool' ? +(Number(v) !== 0) : t.dtype === 'int32' ? toInt32('setAt', Number(v)) : Number(v));
   const val = value instanceof Tensor ? value.detach().to(t.dtype) : new Tensor(new Storage(allocate(t.dtype, 1).fill(scalar(value))), [], [], 0, t.dtype);
+  const cuda = resultDevice('setAt', [t, val]) === 'cuda';
   if (adv.length === 0) {
     if (!accumulate) return (assignInPlace('setAt', v, val.detach()), t);
+    if (cuda) return (assignInPlace('setAt', v, v.add(val)), t);
     const e = expand(val, v.shape);
     const dst = offsetsOf(v.shape, v), src = offsetsOf(v.shape, e);
     for (let i = 0; i < dst.length; i++) t.data[dst[i]!]! += e.data[src[i]!]!;
@@ -215,6 +224,11 @@ function putRaw(t: Tensor, items: readonly IndexItem[], value: Tensor | number |
   const userShape = perm ? perm.map((p) => shape[p]!) : shape;
   let e = expand(val, userShape);
   if (perm) e = permute(e, perm.map((_, i) => perm.indexOf(i)));
+  if (cuda) {
+    cudaPut(t, offsets, (e.storage.block === null ? e.to('cuda') : e).expand(shape).contiguous(), accumulate);
+    t.markDirty();
+    return t;
+  }
   const src = offsetsOf(shape, e), d = t.data;
   if (accumulate) for (let i = 0; i < offsets.length; i++) d[offsets[i]!]! += e.data[src[i]!]!;
   else for (let i = 0; i < offsets.length; i++) d[offsets[i]!] = e.data[src[i]!]!;
@@ -228,6 +242,7 @@ export const setAt = (t: Tensor, items: IndexItem | readonly IndexItem[], value:
 
 /** Indices of the non-zero elements, one int32 tensor per dim. */
 export function nonzero(t: Tensor): Tensor[] {
+  if (t.storage.block !== null) return nonzero(t.cpu()).map((c) => c.cuda());  // the count decides the shape: a sync, as in PyTorch
   const offs = offsetsOf(t.shape, t);
   const hits: number[] = [];
   for (let i = 0; i < offs.length; i++) if (t.data[offs[i]!] !== 0) hits.push(i);
@@ -269,7 +284,7 @@ export function gather(t: Tensor, dim: number, index: Tensor): Tensor {
     for (let a = index.ndim - 1; a >= 0; a--) { if (++coords[a]! < index.shape[a]!) break; coords[a] = 0; }
   }
   const r = new Tensor(new Storage(out), index.shape, undefined, 0, t.dtype);
-  return attach(r, 'GatherBackward0', [t], (g) => [scatterAdd(full(t.shape, 0, { dtype: t.dtype }), d, index, g)]);
+  return attach(r, 'GatherBackward0', [t], (g) => [scatterAdd(full(t.shape, 0, { dtype: t.dtype, device: t.device }), d, index, g)]);
 }
 
 /** torch.scatter_add (out of place): t with src added at index along dim. */

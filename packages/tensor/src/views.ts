@@ -8,7 +8,7 @@ import { Tensor } from './tensor.ts';
 
 /** Backward of a view that picks part of its input: zeros, with the gradient written into the same view. */
 const pickBack = (t: Tensor, pick: (z: Tensor) => Tensor) => (g: Tensor): Tensor[] => {
-  const z = full(t.shape, 0, { dtype: t.dtype });
+  const z = full(t.shape, 0, { dtype: t.dtype, device: t.device });
   pick(z).copy_(g);
   return [z];
 };

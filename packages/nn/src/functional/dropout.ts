@@ -21,5 +21,5 @@ export function maskedDropout(op: string, x: Tensor, p: number, maskShape: () =>
   const mask = full(maskShape(), 0, { dtype: x.dtype === 'float64' ? 'float64' : 'float32' });
   const d = mask.data, keep = 1 - p, scale = 1 / keep;
   for (let i = 0; i < d.length; i++) d[i] = generator.random() < keep ? scale : 0;
-  return x.mul(mask);
+  return x.mul(mask.to(x.device)); // drawn on the CPU (the same mask on either device), then moved
 }

@@ -20,7 +20,7 @@ function padConstant(x: Tensor, dim: number, left: number, right: number, value:
   const n = x.shape[dim]!;
   if (left < 0 || right < 0) x = x.narrow(dim, Math.max(-left, 0), n + Math.min(left, 0) + Math.min(right, 0));
   const parts: Tensor[] = [];
-  const block = (size: number): Tensor => full(x.shape.map((s, i) => (i === dim ? size : s)), value, { dtype: x.dtype });
+  const block = (size: number): Tensor => full(x.shape.map((s, i) => (i === dim ? size : s)), value, { dtype: x.dtype, device: x.device });
   if (left > 0) parts.push(block(left));
   parts.push(x);
   if (right > 0) parts.push(block(right));
@@ -35,7 +35,7 @@ function padIndexed(x: Tensor, dim: number, left: number, right: number, mode: E
       `${mode === 'reflect' ? 'less than' : mode === 'circular' ? 'at most' : 'on a non-empty'} the dim's size ${n}; pad less or use mode 'constant'`);
   const idx: number[] = [];
   for (let j = -left; j < n + right; j++) idx.push(SOURCE[mode](j, n));
-  return x.indexSelect(dim, tensor(idx, { dtype: 'int32' }));
+  return x.indexSelect(dim, tensor(idx, { dtype: 'int32', device: x.device }));
 }
 
 export function pad(input: Tensor, pad: readonly number[], mode: PadMode = 'constant', value = 0): Tensor {

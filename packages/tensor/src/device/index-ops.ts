@@ -53,3 +53,27 @@ export function cudaIndexSelect(t: Tensor, d: number, index: Tensor, skip = -1):
     return [gw];
   });
 }
+
+/** An int32 tensor of flat storage offsets on the device (computed on the host by indexing.ts). */
+function offsetsOnDevice(offsets: Int32Array): Tensor {
+  const t = cudaEmpty('int32', [offsets.length]);
+  if (offsets.length) requireCuda('index').upload(t.storage.block!, 0, offsets);
+  return t;
+}
+
+/** Advanced indexing's read on the device: out[i] = storage[offsets[i]], in `shape` (no history; indexing.ts attaches it). */
+export function cudaTake(t: Tensor, offsets: Int32Array, shape: readonly number[]): Tensor {
+  const out = cudaEmpty(t.dtype, shape);
+  const whole = storageView(t);
+  run('index', 'indexSelect', whole, offsetsOnDevice(offsets), out, 1, whole.numel(), offsets.length, 1);
+  return out;
+}
+
+/** Advanced indexing's write on the device: storage[offsets[i]] = values[i] (+= with accumulate; repeats add up). */
+export function cudaPut(t: Tensor, offsets: Int32Array, values: Tensor, accumulate: boolean): void {
+  const whole = storageView(t), v = values.contiguous();
+  run('setAt', accumulate ? 'indexAdd' : 'indexCopy', v, offsetsOnDevice(offsets), whole, 1, whole.numel(), offsets.length, 1);
+}
+
+/** The whole storage behind t as a flat tensor (the offsets index it). */
+const storageView = (t: Tensor): Tensor => t.detach().asStrided([t.storage.length], [1], 0);
