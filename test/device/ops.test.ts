@@ -9,6 +9,8 @@ import * as assert from 'uvu/assert';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { throwsNamed } from '../helpers/assert.ts';
+import { accuracy, Learner } from '@groundup/learner';
+import { toyData, toyModel } from '../learner/helpers/toy.ts';
 import { assertClose, deviceSuite } from './helpers.ts';
 
 const gen = new Generator(7);
@@ -297,5 +299,23 @@ deviceSuite('cuda: advanced indexing and recurrent layers', (test) => {
       ydev.sum().backward();
       assert.ok(m.parameters().every((p) => p.grad?.device === 'cuda'), `${M.name} gradients on the device`);
     }
+  });
+});
+
+deviceSuite('cuda: the Learner', (test) => {
+  test("learn.to('cuda') trains on the device: the cpu's losses and accuracy, the model on cuda, getPreds on cuda", () => {
+    const run = (device: 'cpu' | 'cuda'): { losses: number[]; acc: number; predsDevice: string } => {
+      const learn = new Learner(toyData({ shuffle: false }), toyModel(5), { lossFunc: F.crossEntropy, progress: false, metrics: [accuracy] });
+      learn.to(device);
+      learn.fit(2, { lr: 0.05 });
+      const losses = learn.recorder.losses.map((l) => Number(l));
+      const { preds } = learn.getPreds();
+      if (device === 'cuda') assert.ok(learn.model.parameters().every((p) => p.device === 'cuda'));
+      return { losses, acc: Number(learn.recorder.values.at(-1)!.at(-1)), predsDevice: preds.device };
+    };
+    const cpu = run('cpu'), dev = run('cuda');
+    cpu.losses.forEach((l, i) => assert.ok(Math.abs(l - dev.losses[i]!) <= 1e-5 * Math.abs(l), `batch ${i}: cuda ${dev.losses[i]} vs cpu ${l}`));
+    assert.ok(Math.abs(cpu.acc - dev.acc) < 1e-6, `accuracy ${dev.acc} vs ${cpu.acc}`);
+    assert.is(dev.predsDevice, 'cuda');
   });
 });
