@@ -76,13 +76,27 @@ Napi::Value bindCudaAlloc(const Napi::CallbackInfo& info) {
     int64_t adjusted = 0;
     napi_adjust_external_memory(env, static_cast<int64_t>(rounded), &adjusted);
     result = Napi::External<Block>::New(env, b, [](Napi::Env e, Block* blk) {
-      int64_t left = 0;
-      napi_adjust_external_memory(e, -static_cast<int64_t>(blk->bytes), &left);
-      cuda::deviceFree(blk->ptr, blk->bytes);
+      if (blk->ptr) {  // not released early
+        int64_t left = 0;
+        napi_adjust_external_memory(e, -static_cast<int64_t>(blk->bytes), &left);
+        cuda::deviceFree(blk->ptr, blk->bytes);
+      }
       delete blk;
     });
   });
   return result;
+}
+
+/** cudaRelease(block): returns the block to the cache now (autograd's dead gradient buffers); using it afterwards throws. */
+Napi::Value bindCudaRelease(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(info, [&] {
+    Block& b = blockArg(info, 0, "cudaRelease", "block");
+    int64_t left = 0;
+    napi_adjust_external_memory(env, -static_cast<int64_t>(b.bytes), &left);
+    cuda::deviceFree(b.ptr, b.bytes);
+    b.ptr = nullptr;
+  });
 }
 
 /** cudaUpload(block, byteOffset, hostTypedArray): host → device, the whole typed array. */

@@ -32,6 +32,7 @@ Napi::Value bindCudaConv2dForward(const Napi::CallbackInfo& info);
 Napi::Value bindCudaConv2dBackwardData(const Napi::CallbackInfo& info);
 Napi::Value bindCudaConv2dBackwardWeight(const Napi::CallbackInfo& info);
 Napi::Value bindCudaAlloc(const Napi::CallbackInfo& info);
+Napi::Value bindCudaRelease(const Napi::CallbackInfo& info);
 Napi::Value bindCudaUpload(const Napi::CallbackInfo& info);
 Napi::Value bindCudaDownload(const Napi::CallbackInfo& info);
 Napi::Value bindCudaCopy(const Napi::CallbackInfo& info);
@@ -66,6 +67,7 @@ inline void registerBindings(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaConv2dBackwardData", Napi::Function::New(env, bindCudaConv2dBackwardData));
   exports.Set("cudaConv2dBackwardWeight", Napi::Function::New(env, bindCudaConv2dBackwardWeight));
   exports.Set("cudaAlloc", Napi::Function::New(env, bindCudaAlloc));
+  exports.Set("cudaRelease", Napi::Function::New(env, bindCudaRelease));
   exports.Set("cudaUpload", Napi::Function::New(env, bindCudaUpload));
   exports.Set("cudaDownload", Napi::Function::New(env, bindCudaDownload));
   exports.Set("cudaCopy", Napi::Function::New(env, bindCudaCopy));

@@ -31,6 +31,8 @@ export interface CudaRuntime {
   /** "NVIDIA H200 (sm_90, 143771 MiB)", or the emulator's name. */
   readonly device: string;
   alloc(bytes: number): DeviceBlock;
+  /** Returns a block to the cache now, for a buffer known to be dead; a later use of it throws. */
+  release(block: DeviceBlock): void;
   upload(block: DeviceBlock, byteOffset: number, host: ArrayBufferView): void;
   download(block: DeviceBlock, byteOffset: number, host: ArrayBufferView): void;
   copy(dst: DeviceBlock, dstByteOffset: number, src: DeviceBlock, srcByteOffset: number, bytes: number): void;

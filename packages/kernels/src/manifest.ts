@@ -71,6 +71,7 @@ export type AddonControlName = keyof typeof addonControls;
  */
 export const deviceExports = {
   cudaAlloc: 'a device block from the caching allocator, freed when collected',
+  cudaRelease: 'returns a block to the cache before it is collected',
   cudaUpload: 'host typed array → device block',
   cudaDownload: 'device block → host typed array (synchronises)',
   cudaCopy: 'device → device bytes',

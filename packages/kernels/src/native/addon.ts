@@ -25,6 +25,7 @@ interface ControlTypes {
 /** The exports behind CUDA tensors (manifest.ts deviceExports; addon/src/cuda_tensor_bindings.cc). */
 interface DeviceTypes {
   cudaAlloc(bytes: number): DeviceBlock;
+  cudaRelease(block: DeviceBlock): void;
   cudaUpload(block: DeviceBlock, byteOffset: number, host: ArrayBufferView): void;
   cudaDownload(block: DeviceBlock, byteOffset: number, host: ArrayBufferView): void;
   cudaCopy(dst: DeviceBlock, dstByteOffset: number, src: DeviceBlock, srcByteOffset: number, bytes: number): void;

@@ -31,6 +31,7 @@ export function deviceRuntime(addon: NativeAddon): CudaRuntimeLoad {
   const runtime: CudaRuntime = {
     device: addon.cudaInfo().device,
     alloc: (bytes) => guard(() => addon.cudaAlloc(bytes)),
+    release: (b) => guard(() => addon.cudaRelease(b)),
     upload: (b, off, host) => guard(() => addon.cudaUpload(b, off, host)),
     download: (b, off, host) => guard(() => addon.cudaDownload(b, off, host)),
     copy: (d, dOff, s, sOff, bytes) => guard(() => addon.cudaCopy(d, dOff, s, sOff, bytes)),

@@ -5,6 +5,7 @@ import { AutogradError, ShapeError } from '@groundup/kernels';
 import { fmt, sameShape } from '../shape.ts';
 import { giveBuffer } from '../buffer-pool.ts';
 import { Storage } from '../storage.ts';
+import { releaseBlock } from '../device/cuda.ts';
 import type { Tensor } from '../tensor.ts';
 import { noGrad } from './grad-mode.ts';
 import type { Edge, Node } from './node.ts';
@@ -69,7 +70,9 @@ class Ownership {
     if (n === undefined || n === Infinity) return;
     if (n > 1) { this.uses.set(g.storage, n - 1); return; }
     this.uses.delete(g.storage);
-    if (g.storage.id >= this.first && g.storage.block === null) giveBuffer(g.dtype, g.storage.data);
+    if (g.storage.id < this.first) return;
+    if (g.storage.block === null) giveBuffer(g.dtype, g.storage.data);
+    else releaseBlock(g.storage.block);  // a dead gradient's device block goes back to the cache now, not at the next GC
   }
 }
 

@@ -1,7 +1,7 @@
 // CUDA tensors: a Storage whose values live in a device block (storage.ts). Here: allocation on
 // the device, moving between devices, the same-device rule, and elementwise work through the
 // expression kernel (program.ts), which runs every op record, casts and copies between layouts.
-import { DeviceError, DEVICE_DTYPES, requireCuda, type CudaRuntime } from '@groundup/kernels';
+import { DeviceError, DEVICE_DTYPES, requireCuda, type CudaRuntime, type DeviceBlock } from '@groundup/kernels';
 import { allocateUninit, BYTES, type DType } from '../dtype.ts';
 import { coalesce } from '../kernel-cache.ts';
 import { parseExpr, type Expr } from '../ops/expr.ts';
@@ -15,6 +15,9 @@ export type DeviceKind = 'cpu' | 'cuda';
 
 export const isCuda = (t: Tensor): boolean => t.storage.block !== null;
 const cuda = (call: string): CudaRuntime => requireCuda(call);
+
+/** Returns a dead buffer's block to the allocator's cache now (autograd's Ownership knows it is dead). */
+export function releaseBlock(block: DeviceBlock): void { cuda('release').release(block); }
 
 /** An uninitialised contiguous CUDA tensor. */
 export function cudaEmpty(dtype: DType, shape: readonly number[], call = 'cuda'): Tensor {
