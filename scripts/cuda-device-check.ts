@@ -96,6 +96,10 @@ export async function deviceCheck(): Promise<DeviceCheck> {
     console.log(`3→64→64→64 conv net, 32×32, b64, SGD step: ${time(() => { (convNet.call(cx) as Tensor).mean().backward(); copt.step(); copt.zeroGrad(); }, 20).toFixed(3)} ms`);
     const big = randn([256, 64, 56, 56], { device: 'cuda' }).requiresGrad_(), w = randn([64, 64, 3, 3], { device: 'cuda' }).requiresGrad_();
     console.log(`conv 64→64 3×3 on 56², b256, fwd + both backward: ${time(() => { conv2d(big, w, null, { padding: 1 }).sum().backward(); }, 10).toFixed(3)} ms`);
+    const a = randn([4096, 4096], { device: 'cuda' }), b = randn([4096, 4096], { device: 'cuda' });
+    const ms = time(() => { a.matmul(b); }, 10);
+    console.log(`SGEMM 4096³ on device tensors (pack + kernel + scatter): ${ms.toFixed(3)} ms (${(2 * 4096 ** 3 / ms / 1e9).toFixed(1)} TFLOP/s)`);
+    console.log('PyTorch on the same GPU: python3 scripts/torch-checks/cuda_device_peer.py');
   }
   return { passed, failures };
 }
