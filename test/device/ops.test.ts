@@ -7,6 +7,9 @@ import { Conv2d, F, Flatten, Linear, ReLU, Sequential, Embedding, LSTM, GRU, RNN
 import { Adam, SGD } from '@groundup/optim';
 import * as assert from 'uvu/assert';
 import v8 from 'node:v8';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { throwsNamed } from '../helpers/assert.ts';
 import { accuracy, Learner } from '@groundup/learner';
@@ -318,5 +321,27 @@ deviceSuite('cuda: the Learner', (test) => {
     cpu.losses.forEach((l, i) => assert.ok(Math.abs(l - dev.losses[i]!) <= 1e-5 * Math.abs(l), `batch ${i}: cuda ${dev.losses[i]} vs cpu ${l}`));
     assert.ok(Math.abs(cpu.acc - dev.acc) < 1e-6, `accuracy ${dev.acc} vs ${cpu.acc}`);
     assert.is(dev.predsDevice, 'cuda');
+  });
+  test('learn.save / learn.load of a cuda Learner keep weights and optimizer state on the device; a cpu Learner loads them too', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'groundup-device-')), 'model.ckpt');
+    const a = new Learner(toyData({ shuffle: false }), toyModel(5), { lossFunc: F.crossEntropy, progress: false }).to('cuda');
+    a.logger = () => {};
+    a.fit(1, { lr: 1e-2 });
+    a.save(path);
+    const b = new Learner(toyData({ shuffle: false }), toyModel(6), { lossFunc: F.crossEntropy, progress: false }).to('cuda');
+    b.logger = () => {};
+    b.load(path);
+    const pa = a.opt!.paramGroups[0]!.params, pb = b.opt!.paramGroups[0]!.params;
+    pa.forEach((p, i) => {
+      assertClose(pb[i]!.cpu(), p.cpu(), `parameter ${i}`, 0, 0);
+      for (const [k, v] of Object.entries(b.opt!.state.get(pb[i]!)!))
+        if (v instanceof Object && 'device' in v) assert.is((v as Tensor).device, 'cuda', `state ${k} of parameter ${i}`);
+    });
+    b.fit(1, { lr: 1e-2 });
+    const c = new Learner(toyData({ shuffle: false }), toyModel(7), { lossFunc: F.crossEntropy, progress: false });
+    c.logger = () => {};
+    c.load(path);
+    assert.ok(c.model.parameters().every((p) => p.device === 'cpu'));
+    c.fit(1, { lr: 1e-2 });
   });
 });

@@ -140,7 +140,7 @@ export function loadCheckpointInto(learn: Learner, ck: Checkpoint, path: string,
         const t = ck.opt.get(`${g}.${i}.${name}`);
         if (!t) throw bad(path, `optimizer state '${name}' of parameter ${i} in group ${g} is listed but missing`);
         if (t.shape.join() !== p.shape.join()) throw bad(path, `optimizer state '${name}' of parameter ${i} in group ${g} has shape [${t.shape}], the parameter [${p.shape}]`);
-        s[name] = t.to(p.dtype);
+        s[name] = t.to(p.dtype).to(p.device); // optimizer state lives on its parameter's device
       }
       return [p, s] as const;
     });
