@@ -10,6 +10,7 @@ using namespace gu;
 static unsigned seed = 1;
 static float rnd() { seed = seed * 1103515245 + 12345; return (seed >> 8) / float(1 << 24) * 2 - 1; }
 static int fails = 0, passes = 0;
+static float gAlpha = 0.75f;  // 1 for the whole-tile cases, so C too is written in place
 static void cmp(const char* what, const float* a, const float* b, size_t n, double tol) {
   double worst = 0, scale = 1e-30; size_t wi = 0;
   for (size_t i = 0; i < n; i++) { scale = fmax(scale, fabs(b[i])); double d = fabs(a[i] - b[i]); if (!(d <= worst)) { worst = d; wi = i; } }
@@ -22,7 +23,7 @@ static void gemmCase(long m, long n, long k, bool ta, bool tb, long batch, long 
   std::vector<float> a(off + ra * lda + (batch - 1) * sA), b(off + rb * ldb + (batch - 1) * sB), c(off + m * ldc + (batch - 1) * sC);
   for (auto& x : a) x = rnd(); for (auto& x : b) x = rnd(); for (auto& x : c) x = rnd();
   std::vector<float> got = c, want = c;
-  GemmProblem<float> p{ta, tb, m, n, k, 0.75f, beta, a.data() + off, lda, sA, b.data() + off, ldb, sB, want.data() + off, ldc, sC, batch};
+  GemmProblem<float> p{ta, tb, m, n, k, gAlpha, beta, a.data() + off, lda, sA, b.data() + off, ldb, sB, want.data() + off, ldc, sC, batch};
   gemm(p);
   p.c = got.data() + off;
   auto span = [](long bt, long s, long r, long ld, long cc) { return (bt <= 0 || r <= 0 || cc <= 0) ? 0 : (bt - 1) * s + (r - 1) * ld + cc; };
@@ -56,6 +57,15 @@ int main() {
     gemmCase(12, 12, 0, ta, tb, 2, 0, 1, false, false);
     gemmCase(12, 12, 0, ta, tb, 2, 1, 0, false, false);
   }
+  // Whole tiles (m, n multiples of 128, k of 8): A, B and C are read or written in place.
+  gAlpha = 1.0f;
+  for (int ta = 0; ta < 2; ta++) for (int tb = 0; tb < 2; tb++) {
+    gemmCase(128, 256, 16, ta, tb, 1, 0, 0, false, false);
+    gemmCase(256, 128, 24, ta, tb, 1, 4, 0, false, false);
+    gemmCase(128, 128, 8, ta, tb, 1, 0, 1, false, false);
+    gemmCase(128, 128, 0, ta, tb, 1, 0, 0, false, false);
+  }
+  gAlpha = 0.75f;
   convCase(2, 3, 7, 7, 4, 3, 3, 1, 1, 0, 0);
   convCase(3, 1, 28, 28, 4, 3, 3, 2, 2, 1, 1);
   convCase(3, 8, 9, 11, 5, 1, 1, 1, 1, 0, 0);

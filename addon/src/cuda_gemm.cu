@@ -4,6 +4,9 @@
 //   2. a tiled kernel: 128×128 tile of C per block, 8-deep k slices staged in shared memory
 //      with float4 loads, an 8×8 register block per thread (256 threads);
 //   3. scatter Cp into C with alpha and beta.
+// When m, n and k are whole tiles and an operand is 16-byte aligned with leading dimension and
+// batch stride in multiples of 4, the kernel reads (or, for C with alpha 1 and beta 0, writes) it
+// in place: A as it is stored (row-major or transposed), B when not transposed. No copy then.
 #include "cuda_api.h"
 #include "cuda_device.h"
 #include "cuda_gemm.h"
@@ -28,9 +31,13 @@ __global__ void padCopy(const float* __restrict__ src, long long sb, long long s
   }
 }
 
-/** Cp[b] (Mp×Np) = At[b]ᵀ · Bp[b], with At Kp×Mp and Bp Kp×Np; all dims are whole tiles. */
+/**
+ * Cp[b] = op(A)[b] · Bp[b] over whole tiles: A is At (Kp×Mp, row stride lda) or, with kARowMajor,
+ * row-major Mp×Kp (row stride lda); Bp is Kp×Np (ldb); Cp is Mp×Np (ldc).
+ */
+template <bool kARowMajor>
 __global__ void __launch_bounds__(kTileThreads) sgemmTiled(const float* __restrict__ At, const float* __restrict__ Bp,
-                                                         float* __restrict__ Cp, int Mp, int Np, int Kp, long long sA,
+                                                         float* __restrict__ Cp, int lda, int ldb, int ldc, int Kp, long long sA,
                                                          long long sB, long long sC) {
   __shared__ __align__(16) float As[BK][BM];
   __shared__ __align__(16) float Bs[BK][BN];
@@ -50,10 +57,19 @@ __global__ void __launch_bounds__(kTileThreads) sgemmTiled(const float* __restri
     for (int j = 0; j < TN; j++) acc[i][j] = 0.0f;
 
   for (int k0 = 0; k0 < Kp; k0 += BK) {
-    *reinterpret_cast<float4*>(&As[lk][lc]) =
-        *reinterpret_cast<const float4*>(At + static_cast<long long>(k0 + lk) * Mp + row0 + lc);
+    if (kARowMajor) {  // thread t: 4 consecutive k of row t/2, stored transposed into As
+      const int ar = t >> 1, ak = (t & 1) * 4;
+      const float4 v = *reinterpret_cast<const float4*>(At + static_cast<long long>(row0 + ar) * lda + k0 + ak);
+      As[ak][ar] = v.x;
+      As[ak + 1][ar] = v.y;
+      As[ak + 2][ar] = v.z;
+      As[ak + 3][ar] = v.w;
+    } else {
+      *reinterpret_cast<float4*>(&As[lk][lc]) =
+          *reinterpret_cast<const float4*>(At + static_cast<long long>(k0 + lk) * lda + row0 + lc);
+    }
     *reinterpret_cast<float4*>(&Bs[lk][lc]) =
-        *reinterpret_cast<const float4*>(Bp + static_cast<long long>(k0 + lk) * Np + col0 + lc);
+        *reinterpret_cast<const float4*>(Bp + static_cast<long long>(k0 + lk) * ldb + col0 + lc);
     __syncthreads();
 #pragma unroll
     for (int kk = 0; kk < BK; kk++) {
@@ -73,7 +89,7 @@ __global__ void __launch_bounds__(kTileThreads) sgemmTiled(const float* __restri
   }
 #pragma unroll
   for (int i = 0; i < TM; i++) {
-    float* row = Cp + static_cast<long long>(row0 + tr + i) * Np + col0 + tc;
+    float* row = Cp + static_cast<long long>(row0 + tr + i) * ldc + col0 + tc;
     *reinterpret_cast<float4*>(row) = make_float4(acc[i][0], acc[i][1], acc[i][2], acc[i][3]);
     *reinterpret_cast<float4*>(row + 4) = make_float4(acc[i][4], acc[i][5], acc[i][6], acc[i][7]);
   }
@@ -90,28 +106,55 @@ __global__ void scatterC(const float* __restrict__ Cp, long long Mp, long long N
   }
 }
 
+/** A pointer, leading dimension and batch stride the kernel's float4 accesses can use in place. */
+bool aligned4(const float* p, long long ld, long long stride) {
+  return reinterpret_cast<unsigned long long>(p) % 16 == 0 && ld % 4 == 0 && stride % 4 == 0 && ld < (1LL << 31);
+}
+
 /** Up to 65535 batch items (gridDim.z) whose C do not overlap. */
 void gemmChunk(const GemmProblem<float>& d) {
   const long long Mp = roundUp(d.m, BM), Np = roundUp(d.n, BN), Kp = roundUp(d.k, BK);
+  const bool whole = Mp == d.m && Np == d.n && Kp == d.k;
+  const bool aDirect = whole && aligned4(d.a, d.lda, d.strideA);
+  const bool bDirect = whole && !d.transB && aligned4(d.b, d.ldb, d.strideB);
+  const bool cDirect = whole && d.alpha == 1.0f && !d.beta && aligned4(d.c, d.ldc, d.strideC);
   // A shared operand (stride 0) is packed once and read by every batch item.
   const long long nA = d.strideA ? d.batch : 1, nB = d.strideB ? d.batch : 1;
-  float* At = buffer(kPackA, nA * Kp * Mp);
-  float* Bp = buffer(kPackB, nB * Kp * Np);
-  float* Cp = buffer(kPackC, d.batch * Mp * Np);
-  // op(A)(i, p) sits at a[i·lda + p], or a[p·lda + i] when transA; At is indexed [p][i].
-  GU_LAUNCH(padCopy, blocksFor(nA * Kp * Mp), kThreads)(d.a, d.strideA, d.transA ? d.lda : 1, d.transA ? 1 : d.lda, d.k, d.m,
-                                                  At, Kp, Mp, nA);
-  checkLaunch("gemm pack A");
-  // op(B)(p, j) sits at b[p·ldb + j], or b[j·ldb + p] when transB; Bp is indexed [p][j].
-  GU_LAUNCH(padCopy, blocksFor(nB * Kp * Np), kThreads)(d.b, d.strideB, d.transB ? 1 : d.ldb, d.transB ? d.ldb : 1, d.k, d.n,
-                                                  Bp, Kp, Np, nB);
-  checkLaunch("gemm pack B");
+  const float* A = d.a;
+  const float* B = d.b;
+  float* C = d.c;
+  if (!aDirect) {
+    float* At = buffer(kPackA, nA * Kp * Mp);
+    // op(A)(i, p) sits at a[i·lda + p], or a[p·lda + i] when transA; At is indexed [p][i].
+    GU_LAUNCH(padCopy, blocksFor(nA * Kp * Mp), kThreads)(d.a, d.strideA, d.transA ? d.lda : 1, d.transA ? 1 : d.lda, d.k, d.m,
+                                                          At, Kp, Mp, nA);
+    checkLaunch("gemm pack A");
+    A = At;
+  }
+  if (!bDirect) {
+    float* Bp = buffer(kPackB, nB * Kp * Np);
+    // op(B)(p, j) sits at b[p·ldb + j], or b[j·ldb + p] when transB; Bp is indexed [p][j].
+    GU_LAUNCH(padCopy, blocksFor(nB * Kp * Np), kThreads)(d.b, d.strideB, d.transB ? 1 : d.ldb, d.transB ? d.ldb : 1, d.k, d.n,
+                                                          Bp, Kp, Np, nB);
+    checkLaunch("gemm pack B");
+    B = Bp;
+  }
+  if (!cDirect) C = buffer(kPackC, d.batch * Mp * Np);
+  const int lda = aDirect ? static_cast<int>(d.lda) : static_cast<int>(Mp);
+  const int ldb = bDirect ? static_cast<int>(d.ldb) : static_cast<int>(Np);
+  const int ldc = cDirect ? static_cast<int>(d.ldc) : static_cast<int>(Np);
+  const long long sA = aDirect ? d.strideA : d.strideA ? Kp * Mp : 0;
+  const long long sB = bDirect ? d.strideB : d.strideB ? Kp * Np : 0;
+  const long long sC = cDirect ? d.strideC : Mp * Np;
   const dim3 grid(static_cast<unsigned>(Np / BN), static_cast<unsigned>(Mp / BM), static_cast<unsigned>(d.batch));
-  GU_LAUNCH_SYNC(sgemmTiled, grid, kTileThreads)(At, Bp, Cp, static_cast<int>(Mp), static_cast<int>(Np), static_cast<int>(Kp),
-                                     d.strideA ? Kp * Mp : 0, d.strideB ? Kp * Np : 0, Mp * Np);
+  if (aDirect && !d.transA)
+    GU_LAUNCH_SYNC(sgemmTiled<true>, grid, kTileThreads)(A, B, C, lda, ldb, ldc, static_cast<int>(Kp), sA, sB, sC);
+  else
+    GU_LAUNCH_SYNC(sgemmTiled<false>, grid, kTileThreads)(A, B, C, lda, ldb, ldc, static_cast<int>(Kp), sA, sB, sC);
   checkLaunch("sgemm kernel");
-  GU_LAUNCH(scatterC, blocksFor(d.batch * d.m * d.n), kThreads)(Cp, Mp, Np, d.c, d.ldc, d.strideC, d.m, d.n, d.batch, d.alpha,
-                                                          d.beta);
+  if (cDirect) return;
+  GU_LAUNCH(scatterC, blocksFor(d.batch * d.m * d.n), kThreads)(C, Mp, Np, d.c, d.ldc, d.strideC, d.m, d.n, d.batch, d.alpha,
+                                                                 d.beta);
   checkLaunch("gemm scatter C");
 }
 

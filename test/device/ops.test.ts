@@ -60,6 +60,8 @@ deviceSuite('cuda: reductions, matmul, conv2d, index ops and losses', (test) => 
     sameGrads('transposed operands', [R(7, 5), R(3, 7)], (a, b) => a.t().matmul(b.t()));
     sameGrads('batched broadcast', [R(2, 1, 4, 6), R(3, 6, 5)], (a, b) => a.matmul(b));
     sameGrads('vector', [R(6), R(6, 2)], (a, b) => a.matmul(b));
+    sameGrads('whole tiles: operands read and written in place', [R(128, 16), R(16, 128)], (a, b) => a.matmul(b));
+    sameGrads('whole tiles, batched, transposed A', [R(2, 8, 128), R(2, 8, 256)], (a, b) => a.transpose(1, 2).matmul(b));
     assertClose(zeros([3, 0]).cuda().matmul(zeros([0, 4]).cuda()).cpu(), zeros([3, 4]), 'k = 0 gives zeros');
     throwsNamed(() => R(2, 3).cuda().double().matmul(R(3, 2).cuda().double()), DTypeError, /float32/);
   });
