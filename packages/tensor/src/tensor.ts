@@ -137,7 +137,7 @@ export class Tensor implements Strided {
   /** This tensor on the CPU (itself when it is there): copies from the device and synchronises. */
   cpu(): Tensor { return this.to('cpu'); }
   /** This tensor on the GPU (itself when it is there); a DeviceError with the reason when there is none. */
-  cuda(): Tensor { return this.to('cuda'); }
+  cuda(): Tensor { checkDevice('cuda', 'cuda', 'cuda()'); return this.to('cuda'); }
 
   /**
    * A copy in another dtype or on another device (this tensor itself when nothing changes), as
