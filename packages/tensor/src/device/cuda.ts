@@ -133,10 +133,30 @@ export function runExprCuda(op: string, expr: Expr, names: readonly string[], op
     meta[k++] = t.offset;
     for (const s of c.strides[i + 1]!) meta[k++] = s;
   });
-  const prog = compileProgram(expr, (n) => slot.get(n) ?? null, (n) => {
+  const prog = programFor(expr, slot, wrapBool);
+  const consts = prog.consts.slice();
+  for (const [i, n] of prog.named) {
     const v = values.get(n);
     if (v === undefined) throw new DeviceError(`${op}: the expression reads ${n}, which no operand or parameter gives`);
-    return v;
-  }, wrapBool);
-  cuda(op).expr(meta, Float64Array.from(prog.code), Float64Array.from(prog.consts), out.storage.block, arrays.map((t) => t.storage.block!));
+    consts[i] = v;
+  }
+  cuda(op).expr(meta, prog.code, consts, out.storage.block, arrays.map((t) => t.storage.block!));
+}
+
+interface CachedProgram { code: Float64Array; consts: Float64Array; named: [number, string][] }
+const programs = new WeakMap<Expr, Map<string, CachedProgram>>();
+
+/** The compiled program of expr for this assignment of names to array operands (cached: compiling costs 4-12 µs a call). */
+function programFor(expr: Expr, slot: ReadonlyMap<string, number>, wrapBool: boolean): CachedProgram {
+  let byLayout = programs.get(expr);
+  if (!byLayout) programs.set(expr, (byLayout = new Map()));
+  let key = wrapBool ? 'b' : '';
+  for (const [n, i] of slot) key += `${n}${i},`;
+  let p = byLayout.get(key);
+  if (!p) {
+    const c = compileProgram(expr, (n) => slot.get(n) ?? null, null, wrapBool);
+    p = { code: Float64Array.from(c.code), consts: Float64Array.from(c.consts), named: c.named };
+    byLayout.set(key, p);
+  }
+  return p;
 }

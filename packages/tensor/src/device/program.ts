@@ -17,15 +17,19 @@ export const OPCODES = {
 const BINARY: readonly (readonly string[])[] = [['||'], ['&&'], ['==', '!='], ['<', '<=', '>', '>='], ['+', '-'], ['*', '/']];
 const MAX_STACK = 16;
 
-export interface Program { code: number[]; consts: number[] }
+/** A program; `named` lists the constants filled per call (a parameter's or scalar operand's value, by name). */
+export interface Program { code: number[]; consts: number[]; named: [index: number, name: string][] }
 
 /**
  * The program of `e`: `operand(name)` gives the index of an array operand or null; `value(name)`
- * the number for a parameter or a scalar operand. `wrapBool` appends `!= 0`.
+ * the number for a parameter or a scalar operand, or, when `value` is null, each such name gets a
+ * constant slot of its own (listed in `named`) so the program can be cached and filled per call.
+ * `wrapBool` appends `!= 0`.
  */
-export function compileProgram(e: Expr, operand: (name: string) => number | null, value: (name: string) => number, wrapBool = false): Program {
+export function compileProgram(e: Expr, operand: (name: string) => number | null, value: ((name: string) => number) | null, wrapBool = false): Program {
   const toks = e.tokens;
   const code: number[] = [], consts: number[] = [];
+  const named: [number, string][] = [];
   let pos = 0, depth = 0, maxDepth = 0;
   const fail = (why: string): never => { throw new OpError(`cuda expression "${e.source}": ${why}`); };
   const emit = (op: number, arg = 0, dDepth = 0): void => {
@@ -63,7 +67,10 @@ export function compileProgram(e: Expr, operand: (name: string) => number | null
       if (CONSTANTS[t.text]) return constant(t.text === 'inf' ? Infinity : NaN);
       const k = operand(t.text);
       if (k !== null) return emit(OPCODES.load, k, 1);
-      return constant(value(t.text));
+      if (value) return constant(value(t.text));
+      let slot = named.find(([, n]) => n === t.text)?.[0];
+      if (slot === undefined) { slot = consts.length; consts.push(NaN); named.push([slot, t.text]); }  // NaN: never shared with a literal
+      return emit(OPCODES.const, slot, 1);
     }
     fail(`unexpected '${t.text}'`);
   };
@@ -92,5 +99,5 @@ export function compileProgram(e: Expr, operand: (name: string) => number | null
   if (wrapBool) { constant(0); emit(OPCODES['!='], 0, -1); }
   if (maxDepth > MAX_STACK) fail(`needs a stack of ${maxDepth} (the kernel has ${MAX_STACK})`);
   if (code.length > 256 || consts.length > 64) fail(`too long for the kernel (${code.length} steps, ${consts.length} constants; at most 256 and 64)`);
-  return { code, consts };
+  return { code, consts, named };
 }
