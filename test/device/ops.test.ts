@@ -54,6 +54,10 @@ deviceSuite('cuda: reductions, matmul, conv2d, index ops and losses', (test) => 
     assertClose(x.cuda().gt(0).sum().cpu(), x.gt(0).sum(), 'count of a bool tensor (int32)');
     assertClose(x.cuda().gt(0).any(1).cpu(), x.gt(0).any(1), 'any');
     assertClose(x.cuda().gt(-3).all().cpu(), x.gt(-3).all(), 'all');
+    // Long rows (≥ 4096, innermost) take the shared-memory tree kernel.
+    const long = R(3, 5000);
+    sameGrads('sum of long rows', [long], (t) => t.sum(1));
+    sameGrads('sum of everything (one long row)', [long], (t) => t.sum(), 1e-5);
   });
   test('matmul: 2-D, transposed views, batched with broadcasting, vectors, k = 0', () => {
     sameGrads('2-D', [R(5, 7), R(7, 3)], (a, b) => a.matmul(b));
@@ -276,6 +280,13 @@ deviceSuite('cuda: advanced indexing and recurrent layers', (test) => {
     b.setAt([':', 1], zeros([4]).cuda());
     assert.equal(b.at(0).toArray(), [1, 0, 1, 1, 1]);
     assert.equal(b.at(':', 1).toArray(), [0, 0, 0, 0]);
+    const e = R(4, 3), f = e.cuda();
+    e.setAt([tensor([0, 2], { dtype: 'int32' })], 5);
+    f.setAt([tensor([0, 2], { dtype: 'int32' }).cuda()], 5);
+    assertClose(f.cpu(), e, 'setAt through an int index (index_copy)');
+    e.setAt([e.gt(1)], tensor(-1));
+    f.setAt([f.gt(1)], tensor(-1));
+    assertClose(f.cpu(), e, 'setAt through a mask');
     const c = zeros([3]), d = zeros([3]).cuda();
     c.indexPut_([tensor([0, 2, 0], { dtype: 'int32' })], tensor([1, 2, 3]), true);
     d.indexPut_([tensor([0, 2, 0], { dtype: 'int32' }).cuda()], tensor([1, 2, 3]).cuda(), true);
