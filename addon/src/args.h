@@ -82,18 +82,22 @@ inline void needLength(const char* op, const char* name, size_t have, double nee
 // The parameter blocks' layouts (GemmParam, ConvParam, SumParam) are generated from the kernel
 // manifest into kernels_gen.h, which the TS loader's writers (native/params.ts) follow too.
 
-/** Reads and checks a GEMM: every element of A, B and C it will touch lies inside its array. */
+/** Elements each GEMM operand must hold from its start (0 when the operand is not touched), and the offsets. */
+struct GemmExtent {
+  long aOff, bOff, cOff;
+  double aNeed, bNeed, cNeed;
+};
+
+/** The GEMM of a parameter block, its pointers left null; *ext says how far it reaches into each operand. */
 template <typename T>
-GemmProblem<T> gemmArgs(const Napi::CallbackInfo& info, const char* op) {
-  Span<T> a = arrayArg<T>(info, 0, op, "a"), b = arrayArg<T>(info, 1, op, "b"), c = arrayArg<T>(info, 2, op, "c");
-  Params P = paramsArg(info, 3, op, kGemmParams);
+GemmProblem<T> gemmParams(const Params& P, GemmExtent* ext) {
   GemmProblem<T> g;
   g.transA = P.integer(kGemmTransA, "transA", 0) != 0;
   g.transB = P.integer(kGemmTransB, "transB", 0) != 0;
   g.m = P.integer(kGemmM, "m", 0), g.n = P.integer(kGemmN, "n", 0), g.k = P.integer(kGemmK, "k", 0);
   g.alpha = static_cast<T>(P.number(kGemmAlpha));
   const long beta = P.integer(kGemmBeta, "beta", 0);
-  if (beta > 1) throw ArgError(ArgError::Range, std::string(op) + ": beta must be 0 or 1, got " + std::to_string(beta));
+  if (beta > 1) throw ArgError(ArgError::Range, std::string(P.op) + ": beta must be 0 or 1, got " + std::to_string(beta));
   g.beta = static_cast<int>(beta);
   g.batch = P.integer(kGemmBatch, "batch", 0);
   const long rowsA = g.transA ? g.k : g.m, colsA = g.transA ? g.m : g.k;
@@ -101,26 +105,33 @@ GemmProblem<T> gemmArgs(const Napi::CallbackInfo& info, const char* op) {
   g.lda = P.integer(kGemmLda, g.transA ? "lda (≥ m when transA)" : "lda (≥ k)", colsA);
   g.ldb = P.integer(kGemmLdb, g.transB ? "ldb (≥ k when transB)" : "ldb (≥ n)", colsB);
   g.ldc = P.integer(kGemmLdc, "ldc (≥ n)", g.n);
-  const long aOff = P.integer(kGemmAOffset, "aOffset", 0), bOff = P.integer(kGemmBOffset, "bOffset", 0);
-  const long cOff = P.integer(kGemmCOffset, "cOffset", 0);
+  ext->aOff = P.integer(kGemmAOffset, "aOffset", 0), ext->bOff = P.integer(kGemmBOffset, "bOffset", 0);
+  ext->cOff = P.integer(kGemmCOffset, "cOffset", 0);
   g.strideA = P.integer(kGemmStrideA, "strideA", 0);
   g.strideB = P.integer(kGemmStrideB, "strideB", 0);
   g.strideC = P.integer(kGemmStrideC, "strideC", 0);
   const double last = static_cast<double>(g.batch - 1);
-  if (g.batch > 0 && g.m > 0 && g.n > 0) {
-    needLength(op, "c", c.length, cOff + last * g.strideC + double(g.m - 1) * g.ldc + g.n,
-               "cOffset + (batch−1)·strideC + (m−1)·ldc + n");
-    if (g.k > 0) {
-      needLength(op, "a", a.length, aOff + last * g.strideA + double(rowsA - 1) * g.lda + colsA,
-                 "aOffset + (batch−1)·strideA + (rows−1)·lda + cols");
-      needLength(op, "b", b.length, bOff + last * g.strideB + double(rowsB - 1) * g.ldb + colsB,
-                 "bOffset + (batch−1)·strideB + (rows−1)·ldb + cols");
-    }
-  }
+  const bool writes = g.batch > 0 && g.m > 0 && g.n > 0, reads = writes && g.k > 0;
+  ext->cNeed = writes ? ext->cOff + last * g.strideC + double(g.m - 1) * g.ldc + g.n : 0;
+  ext->aNeed = reads ? ext->aOff + last * g.strideA + double(rowsA - 1) * g.lda + colsA : 0;
+  ext->bNeed = reads ? ext->bOff + last * g.strideB + double(rowsB - 1) * g.ldb + colsB : 0;
+  g.a = nullptr, g.b = nullptr, g.c = nullptr;
+  return g;
+}
+
+/** Reads and checks a GEMM: every element of A, B and C it will touch lies inside its array. */
+template <typename T>
+GemmProblem<T> gemmArgs(const Napi::CallbackInfo& info, const char* op) {
+  Span<T> a = arrayArg<T>(info, 0, op, "a"), b = arrayArg<T>(info, 1, op, "b"), c = arrayArg<T>(info, 2, op, "c");
+  GemmExtent e;
+  GemmProblem<T> g = gemmParams<T>(paramsArg(info, 3, op, kGemmParams), &e);
+  needLength(op, "c", c.length, e.cNeed, "cOffset + (batch−1)·strideC + (m−1)·ldc + n");
+  needLength(op, "a", a.length, e.aNeed, "aOffset + (batch−1)·strideA + (rows−1)·lda + cols");
+  needLength(op, "b", b.length, e.bNeed, "bOffset + (batch−1)·strideB + (rows−1)·ldb + cols");
   // Offsets are applied only when in range, so an empty problem never forms a wild pointer.
-  g.a = a.data + (static_cast<size_t>(aOff) <= a.length ? aOff : 0);
-  g.b = b.data + (static_cast<size_t>(bOff) <= b.length ? bOff : 0);
-  g.c = c.data + (static_cast<size_t>(cOff) <= c.length ? cOff : 0);
+  g.a = a.data + (static_cast<size_t>(e.aOff) <= a.length ? e.aOff : 0);
+  g.b = b.data + (static_cast<size_t>(e.bOff) <= b.length ? e.bOff : 0);
+  g.c = c.data + (static_cast<size_t>(e.cOff) <= c.length ? e.cOff : 0);
   return g;
 }
 

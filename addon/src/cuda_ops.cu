@@ -267,34 +267,13 @@ void reduce(ReduceOp op, const float* in, void* out, long long outer, long long 
   checkLaunch("reduce kernel");
 }
 
-void indexSelect(const float* in, const int* idx, float* out, long long outer, long long n, long long m, long long inner) {
+void indexOp(IndexKind kind, const float* src, const int* idx, float* out, long long outer, long long n, long long m, long long inner) {
+  using Kernel = void (*)(const float*, const int*, float*, long long, long long, long long, long long);
+  static const Kernel kernels[] = {indexSelectKernel, indexAddKernel, gatherKernel, scatterAddKernel, indexCopyKernel};
+  static const char* const names[] = {"index_select kernel", "index_add kernel", "gather kernel", "scatter_add kernel", "index_copy kernel"};
   if (outer * m * inner == 0) return;
-  GU_LAUNCH(indexSelectKernel, blocksFor(outer * m * inner), kThreads)(in, idx, out, outer, n, m, inner);
-  checkLaunch("index_select kernel");
-}
-
-void indexAdd(const float* src, const int* idx, float* out, long long outer, long long n, long long m, long long inner) {
-  if (outer * m * inner == 0) return;
-  GU_LAUNCH(indexAddKernel, blocksFor(outer * m * inner), kThreads)(src, idx, out, outer, n, m, inner);
-  checkLaunch("index_add kernel");
-}
-
-void indexCopy(const float* src, const int* idx, float* out, long long outer, long long n, long long m, long long inner) {
-  if (outer * m * inner == 0) return;
-  GU_LAUNCH(indexCopyKernel, blocksFor(outer * m * inner), kThreads)(src, idx, out, outer, n, m, inner);
-  checkLaunch("index_copy kernel");
-}
-
-void gather(const float* in, const int* idx, float* out, long long outer, long long n, long long k, long long inner) {
-  if (outer * k * inner == 0) return;
-  GU_LAUNCH(gatherKernel, blocksFor(outer * k * inner), kThreads)(in, idx, out, outer, n, k, inner);
-  checkLaunch("gather kernel");
-}
-
-void scatterAdd(const float* src, const int* idx, float* out, long long outer, long long n, long long k, long long inner) {
-  if (outer * k * inner == 0) return;
-  GU_LAUNCH(scatterAddKernel, blocksFor(outer * k * inner), kThreads)(src, idx, out, outer, n, k, inner);
-  checkLaunch("scatter_add kernel");
+  GU_LAUNCH(kernels[kind], blocksFor(outer * m * inner), kThreads)(src, idx, out, outer, n, m, inner);
+  checkLaunch(names[kind]);
 }
 
 long long firstBadIndex(const int* idx, long long count, long long n, int* badValue) {

@@ -30,11 +30,7 @@ void copyOnDevice(void*, const void*, size_t) { refuse(); }
 void synchronize() {}
 void runExpr(const ExprCall&) { refuse(); }
 void reduce(ReduceOp, const float*, void*, long long, long long, long long) { refuse(); }
-void indexSelect(const float*, const int*, float*, long long, long long, long long, long long) { refuse(); }
-void indexAdd(const float*, const int*, float*, long long, long long, long long, long long) { refuse(); }
-void indexCopy(const float*, const int*, float*, long long, long long, long long, long long) { refuse(); }
-void gather(const float*, const int*, float*, long long, long long, long long, long long) { refuse(); }
-void scatterAdd(const float*, const int*, float*, long long, long long, long long, long long) { refuse(); }
+void indexOp(IndexKind, const float*, const int*, float*, long long, long long, long long, long long) { refuse(); }
 long long firstBadIndex(const int*, long long, long long, int*) { refuse(); return -1; }
 void pool2d(int, const float*, float*, int*, const int*, const float*, long long, long long, long long, long long, long long) { refuse(); }
 void gemmDevice(const GemmProblem<float>&) { refuse(); }

@@ -61,16 +61,14 @@ void runExpr(const ExprCall& c);
 enum ReduceOp { kSum = 0, kMax = 1, kMin = 2, kArgmax = 3, kArgmin = 4, kProd = 5 };
 /** out[o][i] = op over j of in[o][j][i] for contiguous float32 in (outer × n × inner); argmax writes int32. */
 void reduce(ReduceOp op, const float* in, void* out, long long outer, long long n, long long inner);
-/** out[o][m][i] = in[o][idx[m]][i] (idx int32, checked in range on the host before). */
-void indexSelect(const float* in, const int* idx, float* out, long long outer, long long n, long long m, long long inner);
-/** out[o][idx[m]][i] += src[o][m][i] (atomic where indices repeat). */
-void indexAdd(const float* src, const int* idx, float* out, long long outer, long long n, long long m, long long inner);
-/** out[o][idx[m]][i] = src[o][m][i]: setitem through an index. */
-void indexCopy(const float* src, const int* idx, float* out, long long outer, long long n, long long m, long long inner);
-/** out[o][k][i] = in[o][idx[o][k][i]][i]: torch.gather along the middle dim (idx int32, contiguous). */
-void gather(const float* in, const int* idx, float* out, long long outer, long long n, long long k, long long inner);
-/** out[o][idx[o][k][i]][i] += src[o][k][i]: gather's backward. */
-void scatterAdd(const float* src, const int* idx, float* out, long long outer, long long n, long long k, long long inner);
+/**
+ * The index kernels, over float32 values and int32 indices (checked in range before, by firstBadIndex).
+ * With a 1-D idx of m entries: kIndexSelect out[o][k][i] = src[o][idx[k]][i]; kIndexAdd out[o][idx[k]][i] += src[o][k][i]
+ * (atomic where indices repeat); kIndexCopy out[o][idx[k]][i] = src[o][k][i] (setitem). With idx shaped
+ * outer × m × inner, along the middle dim: kGather out[o][k][i] = src[o][idx[o][k][i]][i]; kScatterAdd its backward.
+ */
+enum IndexKind { kIndexSelect = 0, kIndexAdd = 1, kGather = 2, kScatterAdd = 3, kIndexCopy = 4 };
+void indexOp(IndexKind kind, const float* src, const int* idx, float* out, long long outer, long long n, long long m, long long inner);
 /** Largest |idx| check on the device: the first index outside [0, n), or -1 (synchronises). */
 long long firstBadIndex(const int* idx, long long count, long long n, int* badValue);
 

@@ -52,7 +52,7 @@ void needBytes(const char* op, const char* name, const Block& b, double byteOffs
 
 char* at(const Block& b, long long byteOffset) { return static_cast<char*>(b.ptr) + byteOffset; }
 
-Napi::Value viewOf(const Napi::CallbackInfo& info, size_t i, const char* op, void** data, size_t* bytes) {
+void viewOf(const Napi::CallbackInfo& info, size_t i, const char* op, void** data, size_t* bytes) {
   if (i >= info.Length() || !info[i].IsTypedArray()) throw ArgError(ArgError::Type, std::string(op) + ": host must be a typed array");
   Napi::TypedArray t = info[i].As<Napi::TypedArray>();
   napi_typedarray_type type;
@@ -60,7 +60,6 @@ Napi::Value viewOf(const Napi::CallbackInfo& info, size_t i, const char* op, voi
   napi_value buffer;
   napi_get_typedarray_info(info.Env(), t, &type, &length, data, &buffer, &byteOffset);
   *bytes = t.ByteLength();
-  return t;
 }
 
 }  // namespace
@@ -99,31 +98,25 @@ Napi::Value bindCudaRelease(const Napi::CallbackInfo& info) {
   });
 }
 
-/** cudaUpload(block, byteOffset, hostTypedArray): host → device, the whole typed array. */
-Napi::Value bindCudaUpload(const Napi::CallbackInfo& info) {
+/** host ↔ device through a whole typed array at a byte offset of the block. */
+Napi::Value hostTransfer(const Napi::CallbackInfo& info, const char* op, bool toDevice) {
   return guarded(info, [&] {
-    Block& b = blockArg(info, 0, "cudaUpload", "device");
-    const long long off = countArg(info, 1, "cudaUpload", "byteOffset");
+    Block& b = blockArg(info, 0, op, "device");
+    const long long off = countArg(info, 1, op, "byteOffset");
     void* data = nullptr;
     size_t bytes = 0;
-    viewOf(info, 2, "cudaUpload", &data, &bytes);
-    needBytes("cudaUpload", "device", b, double(off), double(bytes));
-    cuda::copyToDevice(at(b, off), data, bytes);
+    viewOf(info, 2, op, &data, &bytes);
+    needBytes(op, "device", b, double(off), double(bytes));
+    if (toDevice) cuda::copyToDevice(at(b, off), data, bytes);
+    else cuda::copyToHost(data, at(b, off), bytes);
   });
 }
 
+/** cudaUpload(block, byteOffset, hostTypedArray): host → device, the whole typed array. */
+Napi::Value bindCudaUpload(const Napi::CallbackInfo& info) { return hostTransfer(info, "cudaUpload", true); }
+
 /** cudaDownload(block, byteOffset, hostTypedArray): device → host, filling the typed array (synchronises). */
-Napi::Value bindCudaDownload(const Napi::CallbackInfo& info) {
-  return guarded(info, [&] {
-    Block& b = blockArg(info, 0, "cudaDownload", "device");
-    const long long off = countArg(info, 1, "cudaDownload", "byteOffset");
-    void* data = nullptr;
-    size_t bytes = 0;
-    viewOf(info, 2, "cudaDownload", &data, &bytes);
-    needBytes("cudaDownload", "device", b, double(off), double(bytes));
-    cuda::copyToHost(data, at(b, off), bytes);
-  });
-}
+Napi::Value bindCudaDownload(const Napi::CallbackInfo& info) { return hostTransfer(info, "cudaDownload", false); }
 
 /** cudaCopy(dst, dstByteOffset, src, srcByteOffset, bytes): device → device. */
 Napi::Value bindCudaCopy(const Napi::CallbackInfo& info) {
@@ -241,14 +234,7 @@ Napi::Value bindCudaIndex(const Napi::CallbackInfo& info) {
                                           " (at position " + std::to_string(where) + ")");
     const float* s = static_cast<const float*>(src.ptr) + sOff;
     float* o = static_cast<float*>(out.ptr) + oOff;
-    switch (kind) {
-      case 0: cuda::indexSelect(s, ix, o, outer, n, m, inner); break;
-      case 1: cuda::indexAdd(s, ix, o, outer, n, m, inner); break;
-      case 2: cuda::gather(s, ix, o, outer, n, m, inner); break;
-      case 3: cuda::scatterAdd(s, ix, o, outer, n, m, inner); break;
-      case 4: cuda::indexCopy(s, ix, o, outer, n, m, inner); break;
-      default: throw ArgError(ArgError::Range, std::string(op) + ": unknown kind");
-    }
+    cuda::indexOp(static_cast<cuda::IndexKind>(kind), s, ix, o, outer, n, m, inner);
   });
 }
 
@@ -259,40 +245,14 @@ Napi::Value bindCudaGemmDevice(const Napi::CallbackInfo& info) {
     Block& a = blockArg(info, 0, op, "a");
     Block& b = blockArg(info, 1, op, "b");
     Block& c = blockArg(info, 2, op, "c");
-    Params P = paramsArg(info, 3, op, kGemmParams);
-    GemmProblem<float> g;
-    g.transA = P.integer(kGemmTransA, "transA", 0) != 0;
-    g.transB = P.integer(kGemmTransB, "transB", 0) != 0;
-    g.m = P.integer(kGemmM, "m", 0), g.n = P.integer(kGemmN, "n", 0), g.k = P.integer(kGemmK, "k", 0);
-    g.alpha = static_cast<float>(P.number(kGemmAlpha));
-    g.beta = static_cast<int>(P.integer(kGemmBeta, "beta", 0));
-    g.batch = P.integer(kGemmBatch, "batch", 0);
-    const long rowsA = g.transA ? g.k : g.m, colsA = g.transA ? g.m : g.k, rowsB = g.transB ? g.n : g.k, colsB = g.transB ? g.k : g.n;
-    g.lda = P.integer(kGemmLda, "lda", colsA), g.ldb = P.integer(kGemmLdb, "ldb", colsB), g.ldc = P.integer(kGemmLdc, "ldc", g.n);
-    g.strideA = P.integer(kGemmStrideA, "strideA", 0), g.strideB = P.integer(kGemmStrideB, "strideB", 0);
-    g.strideC = P.integer(kGemmStrideC, "strideC", 0);
-    const long aOff = P.integer(kGemmAOffset, "aOffset", 0), bOff = P.integer(kGemmBOffset, "bOffset", 0), cOff = P.integer(kGemmCOffset, "cOffset", 0);
-    const double last = double(g.batch - 1);
-    if (g.batch > 0 && g.m > 0 && g.n > 0) {
-      needBytes(op, "c", c, 0, (cOff + last * g.strideC + double(g.m - 1) * g.ldc + g.n) * 4);
-      if (g.k > 0) {
-        needBytes(op, "a", a, 0, (aOff + last * g.strideA + double(rowsA - 1) * g.lda + colsA) * 4);
-        needBytes(op, "b", b, 0, (bOff + last * g.strideB + double(rowsB - 1) * g.ldb + colsB) * 4);
-      }
-    }
-    g.a = static_cast<const float*>(a.ptr) + aOff;
-    g.b = static_cast<const float*>(b.ptr) + bOff;
-    g.c = static_cast<float*>(c.ptr) + cOff;
-    if (g.k == 0 && !g.beta) {  // C = 0: a GEMM with nothing to sum still writes C
-      cuda::ExprCall z{};
-      z.ndim = 3;
-      z.shape[0] = g.batch, z.shape[1] = g.m, z.shape[2] = g.n;
-      z.out = c.ptr, z.outDtype = 0, z.outOffset = cOff;
-      z.outStrides[0] = g.strideC, z.outStrides[1] = g.ldc, z.outStrides[2] = 1;
-      z.progLen = 1, z.prog[0] = 1, z.consts[0] = 0;  // CONST 0
-      cuda::runExpr(z);
-      return;
-    }
+    GemmExtent e;
+    GemmProblem<float> g = gemmParams<float>(paramsArg(info, 3, op, kGemmParams), &e);
+    needBytes(op, "c", c, 0, e.cNeed * 4);
+    needBytes(op, "a", a, 0, e.aNeed * 4);
+    needBytes(op, "b", b, 0, e.bNeed * 4);
+    g.a = static_cast<const float*>(a.ptr) + e.aOff;
+    g.b = static_cast<const float*>(b.ptr) + e.bOff;
+    g.c = static_cast<float*>(c.ptr) + e.cOff;
     cuda::gemmDevice(g);
   });
 }

@@ -2,7 +2,7 @@
 // unfold is im2col: the ch17 route to convolution by matmul.
 import { conv2dBackwardDataWith, conv2dBackwardWeightWith, conv2dForwardWith, conv2dGeometry, DTypeError, jsBackend, kernel, ShapeError,
   type Conv2dGeometry, type Conv2dOptions, type FloatArray } from '@groundup/kernels';
-import { allocate, allocateUninit, isFloating } from './dtype.ts';
+import { allocate, isFloating } from './dtype.ts';
 import { fmt } from './shape.ts';
 import { Storage } from './storage.ts';
 import { attachPure } from './autograd/node.ts';
@@ -11,7 +11,6 @@ import { Tensor } from './tensor.ts';
 import { emptyLike, resultDevice } from './device/cuda.ts';
 import { cudaConv } from './device/gemm.ts';
 
-const onCuda = (t: Tensor): boolean => t.storage.block !== null;
 
 export type { Conv2dOptions };
 
@@ -19,8 +18,6 @@ const raw = (t: Tensor): FloatArray => {
   const c = t.contiguous();
   return (c.offset === 0 && c.data.length === c.numel() ? c.data : c.data.subarray(c.offset, c.offset + c.numel())) as FloatArray;
 };
-/** An output the kernel overwrites entirely (the Kernels contract), so a pooled buffer need not be zeroed. */
-const make = (t: Tensor, shape: number[]): Tensor => onCuda(t) ? emptyLike(t, shape) : new Tensor(new Storage(allocateUninit(t.dtype, shape.reduce((a, b) => a * b, 1))), shape, undefined, 0, t.dtype);
 
 function checkTypes(op: string, ...ts: (Tensor | null | undefined)[]): void {
   const d = ts[0]!.dtype;
@@ -41,7 +38,7 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   checkTypes('conv2d', input, weight, bias);
   const g = conv2dGeom(input, weight, opts);
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== g.o)) throw new ShapeError(`conv2d: bias must have shape [${g.o}], got ${fmt(bias.shape)}`);
-  const out = make(input, [g.n, g.o, g.outH, g.outW]);
+  const out = emptyLike(input, [g.n, g.o, g.outH, g.outW]); // the kernel overwrites it entirely (a pooled buffer need not be zeroed)
   if (resultDevice('conv2d', [input, weight, bias]) === 'cuda') cudaConv('conv2d', 'forward', g, input.contiguous(), weight.contiguous(), bias?.contiguous() ?? null, out);
   else if (input.dtype === 'float32')
     kernel('conv2dForward')(g, raw(input) as Float32Array, raw(weight) as Float32Array, bias ? (raw(bias) as Float32Array) : null, out.data as Float32Array);
@@ -62,7 +59,7 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
 
 /** The gradient of conv2d with respect to its input. */
 export function conv2dBackwardInput(g: Conv2dGeometry, gradOut: Tensor, weight: Tensor): Tensor {
-  const gi = make(gradOut, [g.n, g.c, g.h, g.w]);
+  const gi = emptyLike(gradOut, [g.n, g.c, g.h, g.w]);
   if (resultDevice('conv2d backward', [gradOut, weight]) === 'cuda') cudaConv('conv2d backward', 'backwardData', g, gradOut.contiguous(), weight.contiguous(), null, gi);
   else if (gradOut.dtype === 'float32') kernel('conv2dBackwardData')(g, raw(gradOut) as Float32Array, raw(weight) as Float32Array, gi.data as Float32Array);
   else conv2dBackwardDataWith(kernel('gemmF64'), g, raw(gradOut) as Float64Array, raw(weight) as Float64Array, gi.data as Float64Array);
@@ -71,7 +68,7 @@ export function conv2dBackwardInput(g: Conv2dGeometry, gradOut: Tensor, weight: 
 
 /** The gradient of conv2d with respect to its weight. */
 export function conv2dBackwardWeight(g: Conv2dGeometry, input: Tensor, gradOut: Tensor): Tensor {
-  const gw = make(gradOut, [g.o, g.c, g.kh, g.kw]);
+  const gw = emptyLike(gradOut, [g.o, g.c, g.kh, g.kw]);
   if (resultDevice('conv2d backward', [input, gradOut]) === 'cuda') cudaConv('conv2d backward', 'backwardWeight', g, input.contiguous(), gradOut.contiguous(), null, gw);
   else if (gradOut.dtype === 'float32') kernel('conv2dBackwardWeight')(g, raw(input) as Float32Array, raw(gradOut) as Float32Array, gw.data as Float32Array);
   else conv2dBackwardWeightWith(kernel('gemmF64'), g, raw(input) as Float64Array, raw(gradOut) as Float64Array, gw.data as Float64Array);
@@ -85,7 +82,7 @@ export function unfold(input: Tensor, kernelSize: number | [number, number], opt
   const [kh, kw] = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
   const g = conv2dGeometry(input.shape, [1, input.shape[1]!, kh, kw], opts);
   const K = g.c * kh * kw, L = g.outH * g.outW, img = g.c * g.h * g.w;
-  const out = make(input, [g.n, K, L]);
+  const out = emptyLike(input, [g.n, K, L]);
   const x = raw(input);
   // Other backends' im2col is float32-only; float64 stays on js.
   const im2col = (input.dtype === 'float64' ? jsBackend.kernels.im2col! : kernel('im2col')) as (g: Conv2dGeometry, image: FloatArray, cols: FloatArray) => void;

@@ -58,9 +58,10 @@ export function checkClassTarget(op: string, input: Tensor, target: Tensor): voi
 export function classLoss(op: 'crossEntropy' | 'nllLoss', input: Tensor, target: Tensor, opts: ClassLossOptions, fromLogits: boolean): Tensor {
   checkClassTarget(op, input, target);
   const { reduction, weight, ignoreIndex, labelSmoothing: eps } = opts;
-  const { bases, classStride: cs, C, itemShape } = itemsOf(input);
+  const C = input.ndim === 1 ? input.shape[0]! : input.shape[1]!;
   if (weight && (weight.ndim !== 1 || weight.shape[0] !== C)) throw new ShapeError(`${op}: the class weight must have shape [${C}], got ${shp(weight)}`);
   if (resultDevice(op, [input, target, weight]) === 'cuda') return cudaClassLoss(input, target, opts, fromLogits);
+  const { bases, classStride: cs, itemShape } = itemsOf(input);
   const w = weight ? Float64Array.from(weight.detach().contiguous().dataSync() as ArrayLike<number>) : null;
   const W = w ? w.reduce((a, b) => a + b, 0) : C;
   const t = target.contiguous().dataSync() as Int32Array;

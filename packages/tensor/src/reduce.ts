@@ -13,7 +13,6 @@ import { reducePlan, sumInto, type ReducePlan } from './reduce-strided.ts';
 import { BACKEND_MIN } from './ops/loop.ts';
 import { cudaReduce } from './device/reduce.ts';
 
-const onCuda = (t: Tensor): boolean => t.storage.block !== null;
 
 /** A reduced gradient made to broadcast against the input again: reinsert the reduced dims as 1s. */
 function unreduce(g: Tensor, t: Tensor, dims: Dims | undefined, keepdim: boolean): Tensor {
@@ -109,7 +108,7 @@ function channelSums(t: Tensor, plan: ReducePlan, out: Tensor, mean: boolean): b
 }
 
 export const sum = (t: Tensor, dim?: Dims, keepdim = false): Tensor =>
-  attachPure(onCuda(t) ? cudaSum(t, dim, keepdim) : intSafe('sum', t, (dt) => sumLike('sum', t, dim, keepdim, dt, false)), 'SumBackward0', [t], (g) => [expandBack(g, t, dim, keepdim)]);
+  attachPure(t.isCuda ? cudaSum(t, dim, keepdim) : intSafe('sum', t, (dt) => sumLike('sum', t, dim, keepdim, dt, false)), 'SumBackward0', [t], (g) => [expandBack(g, t, dim, keepdim)]);
 
 /** sum on the device: an int or bool tensor's sum comes back as int32 (exact below 2^24 per output). */
 function cudaSum(t: Tensor, dim: Dims | undefined, keepdim: boolean): Tensor {
@@ -146,7 +145,7 @@ function productOfOthers(t: Tensor, dim: Dims | undefined): Tensor {
 
 export function mean(t: Tensor, dim?: Dims, keepdim = false): Tensor {
   if (!isFloating(t.dtype)) throw new DTypeError(`mean: could not infer the output dtype: the input is ${t.dtype}, but mean needs a floating-point tensor; call .float() first`);
-  const out = onCuda(t) ? cudaReduce('mean', t, dim, keepdim) : sumLike('mean', t, dim, keepdim, t.dtype, true);
+  const out = t.isCuda ? cudaReduce('mean', t, dim, keepdim) : sumLike('mean', t, dim, keepdim, t.dtype, true);
   const n = t.numel() / Math.max(out.numel(), 1);
   return attachPure(out, 'MeanBackward0', [t], (g) => [expandBack(g, t, dim, keepdim).div(n)]);
 }
@@ -158,7 +157,7 @@ const correctionOf = (o: VarOptions): number => o.correction ?? (o.unbiased === 
 export function variance(t: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
   requireFloating('var', t.dtype);
   const corr = correctionOf(opts), keepdim = opts.keepdim ?? false;
-  if (onCuda(t)) {  // two passes, from the device ops (their gradients compose to var's)
+  if (t.isCuda) {  // two passes, from the device ops (their gradients compose to var's)
     const n = t.numel() / Math.max(t.sum(dim, keepdim).numel(), 1);
     return t.sub(mean(t, dim, true)).square().sum(dim, keepdim).div(Math.max(n - corr, 0));
   }
@@ -179,7 +178,7 @@ export const std = (t: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor => var
 
 /** Stable log Σ exp: m + log Σ exp(x − m), m the block max. */
 export function logsumexp(t: Tensor, dim: Dims, keepdim = false): Tensor {
-  if (onCuda(t)) {  // m + log Σ exp(x − m), with m the (detached) max over the dims
+  if (t.isCuda) {  // m + log Σ exp(x − m), with m the (detached) max over the dims
     const m = cudaReduce('max', t.detach(), dim, true);
     const finite = m.where(m.isfinite(), 0);
     const r = t.sub(finite).exp().sum(dim, true).log().add(finite);
@@ -198,11 +197,11 @@ export function logsumexp(t: Tensor, dim: Dims, keepdim = false): Tensor {
   return attachPure(out, 'LogsumexpBackward0', [t], (g) => [unreduce(g, t, dim, keepdim).mul(t.sub(unreduce(out, t, dim, keepdim)).exp())], [t, out]);
 }
 
-export const all = (t: Tensor, dim?: Dims, keepdim = false): Tensor => onCuda(t) ? cudaReduce('min', t.ne(0), dim, keepdim).ne(0) : fold('all', t, dim, keepdim, 'bool', (d, s, n) => {
+export const all = (t: Tensor, dim?: Dims, keepdim = false): Tensor => t.isCuda ? cudaReduce('min', t.ne(0), dim, keepdim).ne(0) : fold('all', t, dim, keepdim, 'bool', (d, s, n) => {
   for (let j = s; j < s + n; j++) if (d[j] === 0) return 0;
   return 1;
 }, true);
-export const any = (t: Tensor, dim?: Dims, keepdim = false): Tensor => onCuda(t) ? cudaReduce('max', t.ne(0), dim, keepdim).ne(0) : fold('any', t, dim, keepdim, 'bool', (d, s, n) => {
+export const any = (t: Tensor, dim?: Dims, keepdim = false): Tensor => t.isCuda ? cudaReduce('max', t.ne(0), dim, keepdim).ne(0) : fold('any', t, dim, keepdim, 'bool', (d, s, n) => {
   for (let j = s; j < s + n; j++) if (d[j] !== 0) return 1;
   return 0;
 }, true);
@@ -227,13 +226,13 @@ function checkNonEmpty(op: string, t: Tensor, dim?: number): void {
 export function argmax(t: Tensor, dim?: number, keepdim = false): Tensor {
   checkNonEmpty('argmax', t, dim);
   const flat = dim === undefined ? t.reshape([-1]) : t;
-  if (onCuda(t)) return cudaReduce('argmax', flat, dim ?? 0, dim === undefined ? false : keepdim);
+  if (t.isCuda) return cudaReduce('argmax', flat, dim ?? 0, dim === undefined ? false : keepdim);
   return fold('argmax', flat, dim ?? 0, dim === undefined ? false : keepdim, 'int32', (d, s, n) => argBlock(d, s, n, gtf), true);
 }
 export function argmin(t: Tensor, dim?: number, keepdim = false): Tensor {
   checkNonEmpty('argmin', t, dim);
   const flat = dim === undefined ? t.reshape([-1]) : t;
-  if (onCuda(t)) return cudaReduce('argmin', flat, dim ?? 0, dim === undefined ? false : keepdim);
+  if (t.isCuda) return cudaReduce('argmin', flat, dim ?? 0, dim === undefined ? false : keepdim);
   return fold('argmin', flat, dim ?? 0, dim === undefined ? false : keepdim, 'int32', (d, s, n) => argBlock(d, s, n, ltf), true);
 }
 
@@ -245,7 +244,7 @@ export const valuesIndices = (values: Tensor, indices: Tensor): ValuesIndices =>
 function extreme(op: 'max' | 'min', t: Tensor, dim: number, keepdim: boolean): ValuesIndices {
   checkNonEmpty(op, t, dim);
   const better = op === 'max' ? gtf : ltf;
-  const cudaPair = onCuda(t) ? [cudaReduce(op, t.detach(), dim, keepdim), cudaReduce(op === 'max' ? 'argmax' : 'argmin', t.detach(), dim, keepdim)] as const : null;
+  const cudaPair = t.isCuda ? [cudaReduce(op, t.detach(), dim, keepdim), cudaReduce(op === 'max' ? 'argmax' : 'argmin', t.detach(), dim, keepdim)] as const : null;
   const b = cudaPair ? null : blocks(op, t, dim, keepdim);
   const values = cudaPair?.[0] ?? result(t.dtype, b!.outShape), indices = cudaPair?.[1] ?? result('int32', b!.outShape);
   for (let i = 0; b && i < b.outer; i++) {
@@ -264,7 +263,7 @@ export const minDim = (t: Tensor, dim: number, keepdim = false): ValuesIndices =
 /** max() over everything; on ties the gradient is shared evenly, as in PyTorch. */
 function extremeAll(op: 'max' | 'min', t: Tensor): Tensor {
   checkNonEmpty(op, t);
-  if (onCuda(t)) {
+  if (t.isCuda) {
     const out = cudaReduce(op, t.detach(), undefined, false);
     return attachPure(out, op === 'max' ? 'MaxBackward1' : 'MinBackward1', [t], (g) => {
       const mask = t.eq(out).to(t.dtype);

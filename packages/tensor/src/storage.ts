@@ -25,7 +25,6 @@ export class Storage {
   /** The id the next storage will get. */
   static peekId(): number { return Storage.nextId; }
   get length(): number { return this.count; }
-  get isCuda(): boolean { return this.block !== null; }
   /** The values on the CPU. A CUDA storage has none here: an op without a CUDA kernel that reads them says so. */
   get data(): TypedArray {
     const d = this.host;

@@ -13,7 +13,6 @@ import { compileProgram } from './program.ts';
 
 export type DeviceKind = 'cpu' | 'cuda';
 
-export const isCuda = (t: Tensor): boolean => t.storage.block !== null;
 const cuda = (call: string): CudaRuntime => requireCuda(call);
 
 /** Returns a dead buffer's block to the allocator's cache now (autograd's Ownership knows it is dead). */
@@ -48,14 +47,12 @@ export function uploadTensor(t: Tensor): Tensor {
 
 /** A copy of a CUDA tensor on the CPU (contiguous); synchronises with the device. */
 export function downloadTensor(t: Tensor): Tensor {
-  const src = isDense(t) ? t : copyOnDevice(t);
+  const src = t.isContiguous() ? t : copyOnDevice(t);
   const n = t.numel();
   const host = allocateUninit(t.dtype, n);
   if (n) cuda("to('cpu')").download(src.storage.block!, src.offset * BYTES[t.dtype], host);
   return new Tensor(new Storage(host), t.shape, undefined, 0, t.dtype);
 }
-
-const isDense = (t: Tensor): boolean => t.isContiguous();
 
 const COPY = parseExpr('copy', 'x', ['x']);
 /** A contiguous copy on the device, in `dtype` (a cast when it differs). */

@@ -10,9 +10,8 @@ import { copyOnDevice, cudaEmpty } from './cuda.ts';
 
 /** op over `dims` (all when undefined) of a CUDA tensor; sum and mean give the input's float dtype, arg* int32. */
 export function cudaReduce(op: ReduceOpName | 'mean', t: Tensor, dims: number | readonly number[] | undefined, keepdim: boolean): Tensor {
-  const name = op === 'mean' ? 'mean' : op;
-  if (t.dtype === 'float64') throw new DTypeError(`${name}: the CUDA reductions read float32; this cuda tensor is float64. Use .float(), or reduce on the CPU with .cpu()`);
-  const ds = normalizeDims(name, dims, t.ndim);
+  if (t.dtype === 'float64') throw new DTypeError(`${op}: the CUDA reductions read float32; this cuda tensor is float64. Use .float(), or reduce on the CPU with .cpu()`);
+  const ds = normalizeDims(op, dims, t.ndim);
   const kept = t.shape.map((_, i) => i).filter((i) => !ds.includes(i));
   const sorted = [...ds].sort((a, b) => a - b);
   const adjacent = sorted.every((d, i) => i === 0 || d === sorted[i - 1]! + 1);
@@ -34,7 +33,7 @@ export function cudaReduce(op: ReduceOpName | 'mean', t: Tensor, dims: number | 
   const arg = op === 'argmax' || op === 'argmin';
   const outDtype: DType = arg ? 'int32' : 'float32';
   const out = cudaEmpty(outDtype, outShape);
-  requireCuda(name).reduce(op === 'mean' ? 'sum' : op, src.storage.block!, src.offset, out.storage.block!, outer, n, inner);
-  if (op === 'mean') out.div_(Math.max(n, 1) === 0 ? 1 : n);
+  requireCuda(op).reduce(op === 'mean' ? 'sum' : op, src.storage.block!, src.offset, out.storage.block!, outer, n, inner);
+  if (op === 'mean') out.div_(n);
   return out;
 }

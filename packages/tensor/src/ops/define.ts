@@ -1,10 +1,9 @@
 // defineOp: from one record, the op function, the Tensor methods (out of place and in place), the
 // compiled forward loop and the compiled gradient loops. See record.ts for the record itself.
 import { DTypeError, OpError, ShapeError } from '@groundup/kernels';
-import { allocateUninit, isFloating, promoteTypes, resultType, scalarDType, type DType } from '../dtype.ts';
+import { isFloating, promoteTypes, resultType, scalarDType, type DType } from '../dtype.ts';
 import type { LoopKernel } from '../kernel-cache.ts';
-import { broadcastAll, fmt, numelOf, sameShape } from '../shape.ts';
-import { Storage } from '../storage.ts';
+import { broadcastAll, fmt, sameShape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 import { isGradEnabled } from '../autograd/grad-mode.ts';
 import { inPlace } from '../autograd/inplace.ts';
@@ -104,8 +103,7 @@ export class ElementwiseOp {
   forward(inputs: readonly TensorLike[], params: readonly number[]): Tensor {
     const shape = this.shapeOf(inputs);
     const dtype = this.dtypeOf(inputs, params);
-    const device = resultDevice(this.rec.name, inputs);
-    const out = device === 'cpu' ? new Tensor(new Storage(allocateUninit(dtype, numelOf(shape))), shape, undefined, 0, dtype) : emptyOn(device, dtype, shape);
+    const out = emptyOn(resultDevice(this.rec.name, inputs), dtype, shape);
     runExpr(this.rec.name, this.fwd, this.rec.forward, this.names, inputs, this.rec.params, params, out, this.wrap(dtype), this.keys[0]);
     if (this.rec.grads && isGradEnabled() && inputs.some(tracks)) {
       attachPure(out, this.rec.nodeName, inputs, (g, owned) => this.backward(g, inputs, out, params, owned), this.saved(inputs, out));
@@ -141,7 +139,7 @@ export class ElementwiseOp {
     return this.rec.grads!.map((e, i) => {
       if (!e || !needed[i]) return null;
       if (passes(i)) return g;
-      const gi = reuse && i === last ? g : g.storage.block === null ? new Tensor(new Storage(allocateUninit(g.dtype, g.numel())), g.shape, undefined, 0, g.dtype) : emptyLike(g);
+      const gi = reuse && i === last ? g : emptyLike(g);
       runExpr(this.rec.nodeName, this.bwd[i]!, e, GRAD_NAMES, operands, this.rec.params, params, gi, false, this.keys[i + 1]);
       return gi;
     });
